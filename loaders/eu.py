@@ -1,0 +1,119 @@
+"""The EU's AI Continent Action Plan: every bullet under "Key Commission actions" and
+"Key Commission / EuroHPC actions", with the deadline printed in brackets.
+
+Sub-items of a bullet ("Launch the AI Skills Academy (Q2 2025), including: ...") are part
+of that bullet's action. A bullet with several dated phrases ("... (Q2 2025) before
+presenting the Data Union Strategy (Communication, Q3 2025)") is due at the latest of
+them; every phrase is kept in timing_text. A list that closes a numbered section after
+its last subsection (sections 3 and 4) belongs to the whole section.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .common import (Action, LoaderError, clean, drop_repeats, ends_sentence, expect_count,
+                     is_footnote, read_lines, short_title)
+from .owners import OwnerRegistry, lead_and_others
+from .timing import parse_absolute
+
+TOP = re.compile(r"^(\d)\.\s+([A-Z].*)$")
+SUB = re.compile(r"^(\d)\.(\d)\s+(\S.*)$")
+LIST_HEAD = re.compile(r"^Key Commission( / EuroHPC)? [Aa]ctions:$")
+EXPECTED_LISTS = 7
+EXPECTED_BULLETS = 32
+
+
+def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
+    lines = [l.rstrip() for l in read_lines(path)]
+    headings = {}  # line index -> (top, sub or None, title)
+    for i, line in enumerate(lines):
+        s = line.strip()
+        m = SUB.match(s)
+        if m and len(s) < 120 and not s.endswith("."):
+            headings[i] = (m[1], m[2], s)
+            continue
+        m = TOP.match(s)
+        if m and len(s) < 120 and not s.endswith((".", ";", ":")):
+            headings[i] = (m[1], None, s)
+    last_sub = {}
+    for top, sub, _ in headings.values():
+        if sub:
+            last_sub[top] = sub
+
+    lists = []  # dicts: section number, section path, owners heading, items
+    top = sub = None
+    top_title = sub_title = ""
+    lists_in_top: dict[str, int] = {}
+    current = None
+    for i, line in enumerate(lines, start=1):
+        s = line.strip()
+        if i - 1 in headings:
+            t, sb, title = headings[i - 1]
+            if sb is None:
+                top, sub, top_title, sub_title = t, None, title, ""
+            else:
+                sub, sub_title = sb, title
+            current = None
+            continue
+        if LIST_HEAD.match(s):
+            if top is None:
+                raise LoaderError(path, "action list before any numbered section", i)
+            first_in_top = lists_in_top.get(top, 0) == 0
+            lists_in_top[top] = lists_in_top.get(top, 0) + 1
+            whole_section = sub is None or (first_in_top and sub == last_sub.get(top))
+            number = top if whole_section else f"{top}.{sub}"
+            section = top_title if whole_section else f"{top_title} > {sub_title}"
+            current = {"number": number, "section": section, "heading": s, "items": []}
+            lists.append(current)
+            continue
+        if current is None or not s or is_footnote(s):
+            continue
+        items = current["items"]
+        if line.startswith(" - ") or (s.startswith("- ") and items and s[2:3].islower()
+                                      and items[-1]["parts"][-1].rstrip().endswith((":", ";"))
+                                      and items[-1]["sub"]):
+            if not items:
+                raise LoaderError(path, "sub-item before any action", i, value=s)
+            items[-1]["parts"].append(re.sub(r"^-\s*(?:o\s+)?", "", s))
+            items[-1]["sub"] = True
+            items[-1]["end"] = i
+        elif s.startswith("- "):
+            items.append({"start": i, "end": i, "parts": [s[2:]],
+                          "sub": s.rstrip().endswith("including:")})
+        elif items and not ends_sentence(items[-1]["parts"][-1]):
+            items[-1]["parts"].append(s)
+            items[-1]["end"] = i
+        else:
+            current = None
+
+    expect_count(path, "'Key Commission actions' lists", len(lists), EXPECTED_LISTS)
+    expect_count(path, "action bullets", sum(len(l["items"]) for l in lists), EXPECTED_BULLETS)
+
+    actions, seq = [], 0
+    for lst in lists:
+        heading_owners = ["eu-commission"] + (["eu-eurohpc"] if "EuroHPC" in lst["heading"] else [])
+        for n, item in enumerate(lst["items"], start=1):
+            seq += 1
+            text = clean(" ".join(item["parts"]))
+            lead, others, source = lead_and_others(registry, text, plan["jurisdiction"])
+            if lead is None:
+                lead, source = heading_owners[0], lst["heading"]
+            for oid in heading_owners:
+                if oid != lead and oid not in others:
+                    others.append(oid)
+            phrases = [p for p in re.findall(r"\(([^()]*)\)", text) if parse_absolute(p)]
+            dues = [parse_absolute(p) for p in phrases]
+            due = max(dues, key=lambda d: d.due_date) if dues else None
+            title_text = re.sub(r"\s*\([^()]*\d{4}[^()]*\)", "", text)
+            actions.append(Action(
+                action_id=f"EU-{lst['number']}-{n:02d}", plan_id=plan["plan_id"], seq=seq,
+                kind="action", section=lst["section"], title=short_title(title_text), text=text,
+                source_file=path.name, line_start=item["start"], line_end=item["end"],
+                lead_owner_id=lead, other_owner_ids=others, owner_source=source,
+                due_date=due.due_date if due else None, due_precision=due.precision if due else None,
+                timing_text="; ".join(phrases) or None,
+                timing_derivation="stated" if due else "none",
+                deadline_kind="dated" if due else "open-ended"))
+    return drop_repeats(actions)

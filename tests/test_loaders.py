@@ -1,0 +1,228 @@
+"""The five loaders against the real documents: counts, owners, deadlines, provenance."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from loaders import LoaderError, OwnerRegistry, load_all, load_plan, read_manifest
+from loaders.timing import parse_absolute, parse_relative
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "data" / "plans"
+
+
+@pytest.fixture(scope="module")
+def actions():
+    return {a.action_id: a for plan in load_all() for a in plan.actions}
+
+
+@pytest.fixture(scope="module")
+def by_plan():
+    return {plan.meta["plan_id"]: plan.actions for plan in load_all()}
+
+
+def test_counts_per_plan(by_plan):
+    counts = {pid: len(acts) for pid, acts in by_plan.items()}
+    # US: 103 bullets under "Recommended Policy Actions", one printed twice word for word.
+    # AU: 9 actions + 35 reviewed forward commitments. EU: 32 bullets. UK: recommendations 1-50.
+    assert counts == {"US": 102, "CN": 13, "AU": 44, "EU": 32, "UK": 50}
+
+
+def test_us_bullet_count_matches_the_raw_text(by_plan):
+    lines = (PLANS / "us.txt").read_text(encoding="utf-8").splitlines()
+    toc_end = lines.index("Introduction")
+    bullets = [l for l in lines[toc_end:] if l.startswith("- ")]
+    assert len(bullets) == 103
+    assert len(by_plan["US"]) + sum(len(a.repeats) for a in by_plan["US"]) == 103
+
+
+def test_uk_numbers_run_1_to_50(by_plan):
+    assert [a.action_id for a in by_plan["UK"]] == [f"UK-R{n:02d}" for n in range(1, 51)]
+
+
+def test_every_action_points_back_to_its_source_lines(actions):
+    for a in actions.values():
+        lines = (PLANS / a.source_file).read_text(encoding="utf-8").splitlines()
+        source = " ".join(lines[a.line_start - 1:a.line_end])
+        # The first words of the action stand on its first source line.
+        first_words = re.sub(r"[*‘’'“”\"]", "", a.text)[:25]
+        assert first_words.split(" ")[0] in re.sub(r"[*‘’'“”\"]", "", source), a.action_id
+
+
+@pytest.mark.parametrize("action_id, lead, others", [
+    ("US-01-01", "us-ostp", []),                                   # Led by ... (OSTP)
+    ("US-05-01", "us-dol", ["us-ed", "us-nsf", "us-doc"]),         # several agencies
+    ("US-02-03", "us-doc", ["us-caisi"]),                          # DOC through NIST's CAISI
+    ("US-11-03", "us-caisi", []),                                  # under the auspices of CAISI at DOC
+    ("US-15-03", "us-olp", []),                                    # DOJ's Office of Legal Policy
+    ("US-18-01", "us-chips", ["us-doc"]),   # DOC's revamped CHIPS Program Office; DOC named again later
+    ("US-12-03", "us-gsa", ["us-omb"]),                            # managed by the GSA
+    ("US-02-02", None, []),                                        # no body named: stays empty
+    ("CN-01", None, []),
+    ("EU-1.2-03", "eu-eurohpc", ["eu-commission"]),                # under the EuroHPC Joint Undertaking
+    ("EU-1.2-02", "eu-commission", ["eu-eibg", "eu-eurohpc"]),     # with EIBG, a Commission / EuroHPC list
+    ("UK-R46", "uk-digital-centre", []),                           # the Digital Centre of Government should
+    ("UK-R12", "uk-government", ["uk-ndl", "uk-ukri"]),
+    ("AU-C34", "au-dfat", ["au-disr"]),
+    ("AU-C18", None, []),
+])
+def test_owners(actions, action_id, lead, others):
+    a = actions[action_id]
+    assert a.lead_owner_id == lead
+    assert a.other_owner_ids == others
+
+
+def test_one_owner_row_whatever_the_spelling(actions):
+    # "Department of Commerce (DOC)" in one bullet and plain "DOC" in another are one owner.
+    assert actions["US-02-01"].lead_owner_id == actions["US-18-02"].lead_owner_id == "us-doc"
+    assert "Department of Commerce (DOC)" in actions["US-02-01"].text
+    assert "Led by DOC," in actions["US-18-02"].text
+    reg = OwnerRegistry.load()
+    assert reg.ancestors("us-caisi") == ["us-nist", "us-doc"]
+
+
+@pytest.mark.parametrize("action_id, due, precision, kind, derivation, phrase", [
+    ("EU-1.1-01", date(2025, 6, 30), "quarter", "dated", "stated", "Q2 2025"),
+    ("EU-1.1-03", date(2025, 9, 30), "range", "dated", "stated", "Q2/Q3 2025"),
+    ("EU-1.3-01", date(2026, 3, 31), "range", "dated", "stated", "Q4 2025 - Q1 2026; 9 April 2025"),
+    ("EU-2-01", date(2025, 9, 30), "quarter", "dated", "stated", "Q2 2025; Communication, Q3 2025"),
+    ("EU-2-02", date(2025, 12, 31), "range", "dated", "stated", "Q3-Q4 2025"),
+    ("EU-2-03", date(2027, 12, 31), "range", "dated", "stated", "Digital Europe Programme 2025-2027"),
+    ("EU-1.2-01", date(2025, 4, 9), "day", "dated", "stated", "9 April 2025"),
+    ("EU-5-01", date(2025, 7, 31), "month", "dated", "stated", "July 2025"),
+    ("EU-3-08", date(2026, 12, 31), "year", "dated", "stated", "2026"),
+    ("EU-4-04", date(2026, 12, 31), "range", "dated", "stated", "Q4 2025-2026"),
+    ("EU-4-07", date(2025, 12, 31), "quarter", "dated", "stated", "Q4/2025"),
+    ("EU-1.3-03", None, None, "open-ended", "none", None),
+    ("UK-R01", date(2025, 7, 31), "month", "dated", "relative", "within six months"),
+    ("UK-R02", date(2030, 12, 31), "year", "dated", "stated", "by 2030; starting within 6 months"),
+    ("UK-R46", date(2025, 4, 30), "month", "dated", "relative", "In the next three months"),
+    ("UK-R28", None, None, "recurring", "stated", "annually"),
+    ("UK-R07", None, None, "open-ended", "none", None),
+    ("US-11-03", None, None, "recurring", "stated", "at least twice per year"),
+    ("US-01-01", None, None, "open-ended", "none", None),
+    ("AU-C31", None, None, "recurring", "stated", "periodically"),
+])
+def test_deadlines(actions, action_id, due, precision, kind, derivation, phrase):
+    a = actions[action_id]
+    assert (a.due_date, a.due_precision, a.deadline_kind, a.timing_derivation) == (due, precision, kind, derivation)
+    assert a.timing_text == phrase
+
+
+@pytest.mark.parametrize("n, due", [(15, date(2030, 1, 31)), (19, date(2030, 1, 31)),
+                                     (20, date(2026, 1, 31)), (22, date(2026, 1, 31))])
+def test_uk_section_level_timing(actions, n, due):
+    a = actions[f"UK-R{n:02d}"]
+    assert a.due_date == due and a.timing_derivation == "relative"
+    assert "introducing recommendations" in a.timing_text
+
+
+def test_text_runs_across_page_breaks(actions):
+    assert actions["US-01-05"].text.endswith("set-aside any that unduly burden AI innovation.")
+    assert "and injunctions" in actions["US-01-05"].text
+    assert "⁵" not in actions["US-01-05"].text and "Communications Act of 1934, 47 U.S.C." not in actions["US-01-05"].text
+    assert actions["CN-12"].text.endswith("to bridge the AI divide.")
+    assert actions["UK-R04"].text.startswith("Establish ‘AI Growth Zones’")
+    assert "streamlined planning approvals process" in actions["UK-R04"].text
+
+
+def test_eu_sub_items_belong_to_their_action(actions):
+    academy = actions["EU-4-02"]
+    assert "AI fellowship schemes" in academy.text and "returnship schemes for female professionals" in academy.text
+    assert not any(a.text.startswith("a pilot AI apprenticeship") for a in actions.values())
+
+
+def test_repeats_are_kept_once_and_recorded(actions):
+    text = "Build, maintain, and update as necessary national security-related AI evaluations"
+    holders = [a for a in actions.values() if a.text.startswith(text)]
+    assert len(holders) == 1
+    assert holders[0].action_id == "US-29-04" and holders[0].repeats == [512]
+
+
+def test_au_keeps_commitments_not_initiatives_already_under_way(by_plan):
+    texts = " ".join(a.text for a in by_plan["AU"])
+    assert "the government is establishing an AI Safety Institute" in texts
+    assert "Mapping compute" not in texts and "Expanding the NBN" not in texts
+    assert [a.action_id for a in by_plan["AU"] if a.kind == "action"] == [f"AU-A{n}" for n in range(1, 10)]
+    assert all(a.parent_action_id is None or a.parent_action_id.startswith("AU-A") for a in by_plan["AU"])
+
+
+@pytest.mark.parametrize("phrase, due, precision", [
+    ("Q1 2026", date(2026, 3, 31), "quarter"),
+    ("Q2/Q3 2025", date(2025, 9, 30), "range"),
+    ("Q4 2025 - Q1 2026", date(2026, 3, 31), "range"),
+    ("Q4 2025-2026", date(2026, 12, 31), "range"),
+    ("9 April 2025", date(2025, 4, 9), "day"),
+    ("February 2024", date(2024, 2, 29), "month"),
+    ("2025-2027", date(2027, 12, 31), "range"),
+    ("Communication, Q3 2025", date(2025, 9, 30), "quarter"),
+])
+def test_parse_absolute(phrase, due, precision):
+    got = parse_absolute(phrase)
+    assert (got.due_date, got.precision) == (due, precision)
+
+
+@pytest.mark.parametrize("phrase", ["including the use of common software", "as soon as possible", ""])
+def test_parse_absolute_finds_nothing_where_there_is_no_date(phrase):
+    assert parse_absolute(phrase) is None
+
+
+@pytest.mark.parametrize("phrase, due", [
+    ("within six months", date(2025, 7, 31)), ("within 6 months", date(2025, 7, 31)),
+    ("Within the next year, government should:", date(2026, 1, 31)),
+    ("over the next five years", date(2030, 1, 31)), ("In the next three months", date(2025, 4, 30)),
+])
+def test_parse_relative_counts_from_the_end_of_the_publication_month(phrase, due):
+    assert parse_relative(phrase, date(2025, 1, 31)).due_date == due
+
+
+def _copy_plans(tmp_path: Path) -> Path:
+    dest = tmp_path / "plans"
+    shutil.copytree(PLANS, dest)
+    return dest
+
+
+def test_a_changed_document_fails_loudly_naming_the_file(tmp_path):
+    plans = _copy_plans(tmp_path)
+    text = (plans / "eu.txt").read_text(encoding="utf-8")
+    (plans / "eu.txt").write_text(text.replace("- Set up Data Labs associated with the AI factories (Q3-Q4 2025);\n", ""),
+                                  encoding="utf-8")
+    entry = next(e for e in read_manifest(plans) if e["plan_id"] == "EU")
+    with pytest.raises(LoaderError, match=r"eu\.txt: expected 32 action bullets, found 31"):
+        load_plan(entry, plans)
+
+
+def test_au_review_must_match_the_text(tmp_path):
+    plans = _copy_plans(tmp_path)
+    review = (plans / "au_commitments.csv").read_text(encoding="utf-8")
+    (plans / "au_commitments.csv").write_text(
+        review.replace("The NAIC will launch a dedicated online platform", "The NAIC will launch a podcast"),
+        encoding="utf-8")
+    entry = next(e for e in read_manifest(plans) if e["plan_id"] == "AU")
+    with pytest.raises(LoaderError) as err:
+        load_plan(entry, plans)
+    assert "au_commitments.csv, line" in str(err.value) and "'quote'" in str(err.value)
+    assert "The NAIC will launch a podcast" in str(err.value)
+
+
+def test_au_owner_words_must_stand_in_the_sentence(tmp_path):
+    plans = _copy_plans(tmp_path)
+    review = (plans / "au_commitments.csv").read_text(encoding="utf-8")
+    (plans / "au_commitments.csv").write_text(review.replace("au-naic=The NAIC,", "au-naic=The Treasury,"),
+                                              encoding="utf-8")
+    entry = next(e for e in read_manifest(plans) if e["plan_id"] == "AU")
+    with pytest.raises(LoaderError, match="owner words do not stand in the sentence of AU-C30"):
+        load_plan(entry, plans)
+
+
+def test_manifest_with_unknown_loader_is_refused(tmp_path):
+    plans = _copy_plans(tmp_path)
+    manifest = (plans / "manifest.toml").read_text(encoding="utf-8")
+    (plans / "manifest.toml").write_text(manifest.replace('loader = "cn"', 'loader = "chinese"'), encoding="utf-8")
+    with pytest.raises(LoaderError, match="unknown loader.*'chinese'"):
+        read_manifest(plans)
