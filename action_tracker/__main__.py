@@ -1,0 +1,213 @@
+"""The command line: `python -m action_tracker COMMAND`.
+
+    build [--if-missing]            create or update the store from data/plans/
+    export --format csv|json        every action (or --what history: every status event)
+    template [--format csv|xlsx]    the update template: every action and its current state
+    import FILE [--dry-run]         apply an update file, exactly as the Updates page does
+    revert UPLOAD_ID                undo an upload with new events
+    uploads                         list uploads
+    snapshot create|list|verify     frozen, shareable views
+    report SNAPSHOT_ID --out F      a self-contained HTML report of a snapshot
+    convert-evidence SRC --out F    status facts that quote actions -> the upload format
+
+Exit codes: 0 done (or nothing to do); 1 the input has problems (each listed on stderr,
+nothing written); 2 usage error; 3 the store is busy or unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import auth, exports
+from .db import StoreError, connect, db_path
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+
+
+def _out(data: bytes, out: str | None) -> None:
+    if out and out != "-":
+        Path(out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def cmd_build(args) -> int:
+    from loaders import LoaderError
+    from .build import build
+    from .uploads import UploadRejected
+    target = db_path(args.db)
+    if args.if_missing and target.exists():
+        print(f"{target} exists; not rebuilding (run `build` without --if-missing to update it)")
+        return EXIT_OK
+    con = connect(target)
+    try:
+        report = build(con)
+    except (LoaderError, UploadRejected) as e:
+        print(f"build failed, nothing changed: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{target}:")
+    print("\n".join("  " + line for line in report.lines()))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    con = connect(args.db, read_only=True)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    df = exports.actions_frame(con, as_of) if args.what == "actions" else exports.history_frame(con)
+    _out(exports.to_csv(df) if args.format == "csv" else exports.to_json(df), args.out)
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from .uploads import template
+    df = template(connect(args.db, read_only=True))
+    _out(exports.to_csv(df, bom=True) if args.format == "csv" else exports.to_xlsx(df), args.out)
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from .uploads import UploadRejected, import_file
+    con = connect(args.db)
+    try:
+        preview, result = import_file(con, Path(args.file), auth.command_line(args.by), dry_run=args.dry_run)
+    except FileNotFoundError:
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    except UploadRejected as e:
+        for p in e.problems:
+            print(p.describe(e.file_name), file=sys.stderr)
+        return EXIT_INPUT
+    for note in preview.table.notes:
+        print(f"note: {note}")
+    if not preview.ok:
+        print("\n".join(preview.problem_lines()), file=sys.stderr)
+        print(f"{len(preview.problems)} problems; nothing was applied", file=sys.stderr)
+        return EXIT_INPUT
+    if args.dry_run:
+        print(f"dry run: {len(preview.changes)} rows would change the tracker, {len(preview.unchanged)} would not")
+        if preview.already_applied:
+            print(f"this file was already applied as upload #{preview.already_applied}")
+        for c in preview.changes:
+            print(f"  row {c.row}: {c.action_id} {c.status_from} -> {c.status_to} ({c.effective_date})")
+        return EXIT_OK
+    print(result.message)
+    return EXIT_OK
+
+
+def cmd_revert(args) -> int:
+    from .uploads import revert
+    try:
+        print(revert(connect(args.db), args.upload_id, auth.command_line(args.by)).message)
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def cmd_uploads(args) -> int:
+    df = connect(args.db, read_only=True).execute("SELECT * FROM uploads ORDER BY upload_id").df()
+    print(df.to_string(index=False) if len(df) else "no uploads yet")
+    return EXIT_OK
+
+
+def cmd_snapshot(args) -> int:
+    from . import snapshots
+    if args.action == "create":
+        con = connect(args.db)
+        snap = snapshots.create(con, title=args.title, view={"page": "explorer", "filters": {}},
+                                as_of=date.fromisoformat(args.as_of) if args.as_of else None,
+                                created_by=args.by or "command line")
+        print(snap.snapshot_id)
+    elif args.action == "list":
+        con = connect(args.db, read_only=True)
+        df = snapshots.list_snapshots(con)
+        print(df.to_string(index=False) if len(df) else "no snapshots yet")
+    else:
+        con = connect(args.db, read_only=True)
+        bad = snapshots.verify_all(con)
+        print("every snapshot matches its checksum" if not bad else "checksum mismatch: " + ", ".join(bad))
+        return EXIT_OK if not bad else EXIT_INPUT
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from . import report, snapshots
+    con = connect(args.db, read_only=True)
+    try:
+        snap = snapshots.load(con, args.snapshot_id)
+    except snapshots.SnapshotNotFound as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_INPUT
+    _out(report.html_report(snap).encode("utf-8"), args.out)
+    return EXIT_OK
+
+
+def cmd_convert_evidence(args) -> int:
+    from .evidence import EvidenceError, convert
+    try:
+        n = convert(connect(args.db, read_only=True), Path(args.source), Path(args.out))
+    except EvidenceError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_INPUT
+    print(f"wrote {n} rows to {args.out}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m action_tracker", description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", help="database file (default: $ACTION_TRACKER_DB or data/tracker.duckdb)")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="create or update the store from the plan documents")
+    b.add_argument("--if-missing", action="store_true", help="do nothing if the database exists")
+    b.set_defaults(fn=cmd_build)
+    e = sub.add_parser("export", help="write every action (or every status event) as CSV or JSON")
+    e.add_argument("--format", choices=["csv", "json"], default="csv")
+    e.add_argument("--what", choices=["actions", "history"], default="actions")
+    e.add_argument("--as-of", help="YYYY-MM-DD: statuses as they stood that day")
+    e.add_argument("--out", help="file to write (default: standard output)")
+    e.set_defaults(fn=cmd_export)
+    t = sub.add_parser("template", help="the update template")
+    t.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    t.add_argument("--out")
+    t.set_defaults(fn=cmd_template)
+    i = sub.add_parser("import", help="apply an update file (CSV or .xlsx)")
+    i.add_argument("file")
+    i.add_argument("--dry-run", action="store_true", help="validate and show the changes; write nothing")
+    i.add_argument("--by", help="who is making the change (default: $USER)")
+    i.set_defaults(fn=cmd_import)
+    r = sub.add_parser("revert", help="undo an upload")
+    r.add_argument("upload_id", type=int)
+    r.add_argument("--by")
+    r.set_defaults(fn=cmd_revert)
+    sub.add_parser("uploads", help="list uploads").set_defaults(fn=cmd_uploads)
+    s = sub.add_parser("snapshot", help="create, list or verify snapshots")
+    s.add_argument("action", choices=["create", "list", "verify"])
+    s.add_argument("--title", default="Snapshot")
+    s.add_argument("--as-of")
+    s.add_argument("--by")
+    s.set_defaults(fn=cmd_snapshot)
+    rp = sub.add_parser("report", help="self-contained HTML report of a snapshot")
+    rp.add_argument("snapshot_id")
+    rp.add_argument("--out")
+    rp.set_defaults(fn=cmd_report)
+    c = sub.add_parser("convert-evidence", help="quote-based status facts -> upload format")
+    c.add_argument("source")
+    c.add_argument("--out", required=True)
+    c.set_defaults(fn=cmd_convert_evidence)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except StoreError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_STORE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Build the store from the plan documents, in place.
+
+All loaders run first; if any fails, nothing is written. Then one transaction upserts
+plans, owners and actions. Actions keep their ids, so their status history stays
+attached; an action a rebuild no longer finds is marked retired, never deleted.
+Status events are not touched by a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from loaders import PLANS_DIR, LoadedPlan, OwnerRegistry, load_plan, read_manifest
+from loaders.timing import publication_window
+
+from .db import ROOT, transaction
+
+UPDATES_DIR = ROOT / "data" / "updates"
+
+ACTION_COLUMNS = ["action_id", "plan_id", "seq", "kind", "parent_action_id", "section", "title", "text",
+                  "lead_owner_id", "owner_source", "due_date", "due_precision", "timing_text",
+                  "timing_derivation", "deadline_kind", "source_file", "line_start", "line_end",
+                  "repeat_lines", "content_sha256"]
+
+
+@dataclass
+class BuildReport:
+    plans: dict[str, int] = field(default_factory=dict)
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    updates: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{pid}: {n} actions" for pid, n in self.plans.items()]
+        out.append(f"{sum(self.plans.values())} actions: {self.added} new, {self.changed} changed, "
+                   f"{self.unchanged} unchanged, {self.retired} retired")
+        out += self.updates
+        return out
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _action_rows(loaded: LoadedPlan) -> list[dict]:
+    rows = []
+    for a in loaded.actions:
+        row = {
+            "action_id": a.action_id, "plan_id": a.plan_id, "seq": a.seq, "kind": a.kind,
+            "parent_action_id": a.parent_action_id, "section": a.section, "title": a.title,
+            "text": a.text, "lead_owner_id": a.lead_owner_id, "owner_source": a.owner_source,
+            "due_date": a.due_date, "due_precision": a.due_precision, "timing_text": a.timing_text,
+            "timing_derivation": a.timing_derivation, "deadline_kind": a.deadline_kind,
+            "source_file": a.source_file, "line_start": a.line_start, "line_end": a.line_end,
+            "repeat_lines": ", ".join(str(n) for n in a.repeats) or None,
+        }
+        owners = [a.lead_owner_id, *a.other_owner_ids]
+        row["content_sha256"] = hashlib.sha256(
+            json.dumps([row, owners], default=str, sort_keys=True).encode()).hexdigest()
+        rows.append(row)
+    return rows
+
+
+def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_DIR,
+          now: datetime | None = None) -> BuildReport:
+    """Load every plan in the manifest into the store; then apply data/updates/*.csv."""
+    now = now or now_utc()
+    registry = OwnerRegistry.load()
+    loaded = [load_plan(entry, plans_dir, registry) for entry in read_manifest(plans_dir)]
+    report = BuildReport()
+
+    with transaction(con):
+        owners = pd.DataFrame([{"owner_id": o.owner_id, "name": o.name, "parent_id": o.parent_id,
+                                "jurisdiction": o.jurisdiction} for o in registry.owners.values()])
+        con.register("incoming_owners", owners)
+        con.execute("""INSERT INTO owners SELECT owner_id, name, parent_id, jurisdiction FROM incoming_owners
+                       ON CONFLICT (owner_id) DO UPDATE SET name = excluded.name,
+                       parent_id = excluded.parent_id, jurisdiction = excluded.jurisdiction""")
+        con.unregister("incoming_owners")
+
+        for lp in loaded:
+            m = lp.meta
+            start, end, precision = publication_window(str(m["published"]))
+            con.execute("""
+                INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (plan_id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
+                  jurisdiction = excluded.jurisdiction, published_text = excluded.published_text,
+                  published_start = excluded.published_start, published_end = excluded.published_end,
+                  published_precision = excluded.published_precision, url = excluded.url,
+                  url_note = excluded.url_note, source_file = excluded.source_file,
+                  seed_lines = excluded.seed_lines, source_sha256 = excluded.source_sha256,
+                  loader = excluded.loader, loaded_at = excluded.loaded_at""",
+                [m["plan_id"], m["title"], m["publisher"], m["jurisdiction"],
+                 m.get("published_text") or str(m["published"]), start, end, precision,
+                 m.get("url") or None, m.get("url_note") or None, m["file"], m.get("seed_lines"),
+                 lp.source_sha256, m["loader"], now])
+
+            rows = pd.DataFrame(_action_rows(lp), columns=ACTION_COLUMNS)
+            rows["due_date"] = pd.to_datetime(rows["due_date"]).dt.date
+            before = dict(con.execute("SELECT action_id, content_sha256 FROM actions WHERE plan_id = ?",
+                                      [m["plan_id"]]).fetchall())
+            for aid, digest in zip(rows["action_id"], rows["content_sha256"]):
+                if aid not in before:
+                    report.added += 1
+                elif before[aid] != digest:
+                    report.changed += 1
+                else:
+                    report.unchanged += 1
+            con.register("incoming_actions", rows)
+            cols = ", ".join(ACTION_COLUMNS)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in ACTION_COLUMNS if c != "action_id")
+            con.execute(f"""
+                INSERT INTO actions ({cols}, first_loaded_at, updated_at, retired_at)
+                SELECT {cols}, $now, $now, NULL FROM incoming_actions
+                ON CONFLICT (action_id) DO UPDATE SET {updates},
+                  updated_at = CASE WHEN actions.content_sha256 = excluded.content_sha256
+                                    THEN actions.updated_at ELSE excluded.updated_at END,
+                  retired_at = NULL""", {"now": now})
+            retired = con.execute("""
+                UPDATE actions SET retired_at = $now
+                WHERE plan_id = $plan AND retired_at IS NULL
+                  AND action_id NOT IN (SELECT action_id FROM incoming_actions)
+                RETURNING action_id""", {"now": now, "plan": m["plan_id"]}).fetchall()
+            report.retired += len(retired)
+            con.unregister("incoming_actions")
+
+            links = pd.DataFrame(
+                [{"action_id": a.action_id, "owner_id": oid, "role": "lead" if pos == 0 and a.lead_owner_id else "other",
+                  "position": pos}
+                 for a in lp.actions
+                 for pos, oid in enumerate([o for o in [a.lead_owner_id, *a.other_owner_ids] if o],
+                                           start=0 if a.lead_owner_id else 1)],
+                columns=["action_id", "owner_id", "role", "position"])
+            con.execute("DELETE FROM action_owners WHERE action_id IN (SELECT action_id FROM actions WHERE plan_id = ?)",
+                        [m["plan_id"]])
+            con.register("incoming_links", links)
+            con.execute("INSERT INTO action_owners SELECT action_id, owner_id, role, position FROM incoming_links")
+            con.unregister("incoming_links")
+            report.plans[m["plan_id"]] = len(lp.actions)
+
+    if updates_dir is not None and updates_dir.is_dir():
+        from .uploads import apply_file_if_new
+        for path in sorted(updates_dir.glob("*.csv")):
+            report.updates.append(apply_file_if_new(con, path, recorded_by="build (data/updates)"))
+    return report

@@ -1,0 +1,65 @@
+"""The DuckDB store: where the file is, how to open it, and the one way to write to it.
+
+DuckDB lets one process hold a database file read-write, and while it does, no other
+process can open the file at all. The dashboard holds it for as long as it runs (all
+writes go through it), so the command line says so plainly when it finds the file
+taken, rather than failing with a lock trace.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from . import migrations
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
+
+
+class StoreError(Exception):
+    """The store cannot be used as asked (locked, missing, newer than this code)."""
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the argument, else $ACTION_TRACKER_DB, else data/tracker.duckdb."""
+    return Path(path or os.environ.get("ACTION_TRACKER_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
+            migrate: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the store, bringing its schema up to date unless read_only."""
+    target = db_path(path)
+    if read_only and not target.exists():
+        raise StoreError(f"{target}: no database here yet; run `python -m action_tracker build` first")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise StoreError(
+                f"{target} is open in another process (probably the dashboard). DuckDB lets only "
+                "one process hold the file: stop that process, or make the change through the "
+                "dashboard's Updates page.") from None
+        raise StoreError(f"{target}: {e}") from None
+    if migrate and not read_only:
+        migrations.migrate(con)
+    elif read_only:
+        migrations.check_not_newer(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """Every write goes through here: all of it lands, or none of it does."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")

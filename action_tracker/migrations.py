@@ -1,0 +1,160 @@
+"""Schema migrations: numbered plain functions, each recorded in `schema_migrations`
+inside the same transaction that applies it, so a half-applied migration cannot exist.
+
+Add a migration by appending a function to MIGRATIONS; never edit one that has shipped.
+The store never uses UPDATE or DELETE on `status_events` or `snapshots`: those tables
+are append-only, and current state is derived from them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def m001_initial(con) -> None:
+    con.execute("""
+        CREATE TABLE plans (
+            plan_id VARCHAR PRIMARY KEY,
+            title VARCHAR NOT NULL,
+            publisher VARCHAR,
+            jurisdiction VARCHAR,
+            published_text VARCHAR,       -- as the document prints it
+            published_start DATE,         -- first day of the period the document gives
+            published_end DATE,           -- last day of it
+            published_precision VARCHAR,  -- day, month or year
+            url VARCHAR,
+            url_note VARCHAR,
+            source_file VARCHAR,
+            seed_lines VARCHAR,
+            source_sha256 VARCHAR,
+            loader VARCHAR,
+            loaded_at TIMESTAMP
+        )""")
+    con.execute("""
+        CREATE TABLE owners (
+            owner_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            parent_id VARCHAR,
+            jurisdiction VARCHAR
+        )""")
+    con.execute("""
+        CREATE TABLE actions (
+            action_id VARCHAR PRIMARY KEY,
+            plan_id VARCHAR NOT NULL,
+            seq INTEGER NOT NULL,
+            kind VARCHAR,
+            parent_action_id VARCHAR,
+            section VARCHAR,
+            title VARCHAR,
+            text VARCHAR NOT NULL,
+            lead_owner_id VARCHAR,        -- as the source names it; uploads may override
+            owner_source VARCHAR,         -- the words the owners were read from
+            due_date DATE,                -- as the source gives it; uploads may override
+            due_precision VARCHAR,
+            timing_text VARCHAR,
+            timing_derivation VARCHAR,    -- stated, relative, none
+            deadline_kind VARCHAR,        -- dated, open-ended, recurring
+            source_file VARCHAR,
+            line_start INTEGER,
+            line_end INTEGER,
+            repeat_lines VARCHAR,         -- lines where the document prints it again
+            content_sha256 VARCHAR,
+            first_loaded_at TIMESTAMP,
+            updated_at TIMESTAMP,
+            retired_at TIMESTAMP          -- set when a rebuild no longer finds it
+        )""")
+    con.execute("""
+        CREATE TABLE action_owners (
+            action_id VARCHAR NOT NULL,
+            owner_id VARCHAR NOT NULL,
+            role VARCHAR NOT NULL,        -- lead or other
+            position INTEGER NOT NULL,
+            PRIMARY KEY (action_id, owner_id)
+        )""")
+    con.execute("CREATE SEQUENCE upload_ids START 1")
+    con.execute("""
+        CREATE TABLE uploads (
+            upload_id INTEGER PRIMARY KEY,
+            file_name VARCHAR,
+            sha256 VARCHAR NOT NULL,
+            file_kind VARCHAR,
+            rows_total INTEGER,
+            rows_changed INTEGER,
+            rows_unchanged INTEGER,
+            uploaded_by VARCHAR NOT NULL,
+            uploaded_at TIMESTAMP NOT NULL,
+            reverts_upload_id INTEGER     -- set on an upload that undoes another
+        )""")
+    con.execute("CREATE SEQUENCE status_event_ids START 1")
+    con.execute("""
+        CREATE TABLE status_events (
+            event_id BIGINT PRIMARY KEY,
+            action_id VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            effective_date DATE NOT NULL,
+            note VARCHAR,
+            evidence_url VARCHAR,
+            source VARCHAR,
+            confidence VARCHAR,           -- high, medium, low
+            due_date DATE,                -- a new due date, when the row changes it
+            lead_owner_id VARCHAR,        -- a new lead owner, when the row changes it
+            recorded_by VARCHAR NOT NULL,
+            recorded_at TIMESTAMP NOT NULL,
+            upload_id INTEGER,
+            reverts_event_id BIGINT       -- set on an event that undoes another
+        )""")
+    con.execute("CREATE INDEX status_events_action ON status_events (action_id)")
+    con.execute("""
+        CREATE TABLE snapshots (
+            snapshot_id VARCHAR PRIMARY KEY,
+            title VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            created_by VARCHAR,
+            view_json VARCHAR NOT NULL,
+            payload_json VARCHAR NOT NULL,
+            payload_sha256 VARCHAR NOT NULL,
+            format_version INTEGER NOT NULL
+        )""")
+
+
+MIGRATIONS = [
+    (1, "initial schema", m001_initial),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def applied(con) -> list[int]:
+    con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+                       version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)""")
+    return [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+
+
+def check_not_newer(con) -> None:
+    try:
+        rows = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    except Exception:
+        return
+    if rows and rows[0] and rows[0] > LATEST:
+        raise RuntimeError(f"the database has schema version {rows[0]}, newer than this code ({LATEST})")
+
+
+def migrate(con, upto: int | None = None) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction. Returns those applied."""
+    done = set(applied(con))
+    if done and max(done) > LATEST:
+        raise RuntimeError(f"the database has schema version {max(done)}, newer than this code ({LATEST})")
+    ran = []
+    for version, name, fn in MIGRATIONS:
+        if version in done or (upto is not None and version > upto):
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            fn(con)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                        [version, name, datetime.now(timezone.utc).replace(tzinfo=None)])
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+        ran.append(version)
+    return ran

@@ -1,0 +1,52 @@
+"""Fixtures: real DuckDB files in tmp_path, built from the real plan documents."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from action_tracker import auth
+from action_tracker.build import build
+from action_tracker.db import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def built_template(tmp_path_factory) -> Path:
+    """The five plans built once, with no updates applied; tests get copies."""
+    path = tmp_path_factory.mktemp("template") / "tracker.duckdb"
+    con = connect(path)
+    build(con, updates_dir=None)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def db_file(built_template, tmp_path) -> Path:
+    path = tmp_path / "tracker.duckdb"
+    shutil.copy(built_template, path)
+    return path
+
+
+@pytest.fixture
+def con(db_file):
+    c = connect(db_file)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def editor():
+    return auth.command_line("test editor")
+
+
+def table_counts(con) -> dict[str, int]:
+    """Row counts of every table: 'nothing was written' means these did not move."""
+    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+    return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in sorted(names)}

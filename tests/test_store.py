@@ -1,0 +1,197 @@
+"""The store: schema, build in place, history kept, the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from action_tracker import migrations
+from action_tracker.__main__ import main
+from action_tracker.build import build
+from action_tracker.db import StoreError, connect
+from action_tracker.state import action_state
+from action_tracker.uploads import apply, read_table, validate
+from loaders import LoaderError
+
+from .conftest import ROOT, TODAY, table_counts
+
+PLANS = ROOT / "data" / "plans"
+
+
+def upload(con, editor, csv_text: str, name="u.csv", today=TODAY):
+    preview = validate(con, read_table(csv_text.encode(), name), today=today)
+    assert preview.ok, preview.problem_lines()
+    return apply(con, preview, editor)
+
+
+def test_schema_version_is_recorded(con):
+    rows = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    assert [r[0] for r in rows] == [v for v, _, _ in migrations.MIGRATIONS]
+
+
+def test_migrations_run_forward_from_an_empty_file(tmp_path):
+    c = connect(tmp_path / "new.duckdb", migrate=False)
+    assert migrations.migrate(c, upto=0) == []
+    assert migrations.migrate(c) == [v for v, _, _ in migrations.MIGRATIONS]
+    assert migrations.migrate(c) == []  # nothing left to do
+
+
+def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
+    c = connect(tmp_path / "m.duckdb")
+
+    def broken(con):
+        con.execute("CREATE TABLE half_done (x INTEGER)")
+        raise RuntimeError("boom")
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [(99, "broken", broken)])
+    monkeypatch.setattr(migrations, "LATEST", 99)
+    with pytest.raises(RuntimeError, match="boom"):
+        migrations.migrate(c)
+    tables = {r[0] for r in c.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "half_done" not in tables
+    assert 99 not in migrations.applied(c)
+
+
+def test_every_action_has_provenance(con):
+    rows = con.execute("SELECT action_id, source_file, line_start, line_end, text FROM actions").fetchall()
+    assert len(rows) == 241
+    for aid, source_file, start, end, text in rows:
+        assert (PLANS / source_file).is_file() and 0 < start <= end, aid
+    plans = con.execute("SELECT plan_id, published_precision, published_text, source_sha256 FROM plans ORDER BY 1").fetchall()
+    assert {p[0]: p[1] for p in plans} == {"AU": "year", "CN": "day", "EU": "day", "UK": "month", "US": "month"}
+    assert all(len(p[3]) == 64 for p in plans)
+
+
+def test_rebuild_keeps_ids_and_history(con, editor):
+    ids_before = [r[0] for r in con.execute("SELECT action_id FROM actions ORDER BY action_id").fetchall()]
+    upload(con, editor, "action_id,status,effective_date,note\nUK-R01,Completed,2025-07-17,Compute Roadmap\n")
+    events_before = con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall()
+    report = build(con, updates_dir=None)
+    assert report.added == 0 and report.changed == 0 and report.retired == 0 and report.unchanged == 241
+    ids_after = [r[0] for r in con.execute("SELECT action_id FROM actions ORDER BY action_id").fetchall()]
+    assert ids_after == ids_before
+    assert con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall() == events_before
+    state = action_state(con, TODAY).set_index("action_id")
+    assert state.loc["UK-R01", "status"] == "Completed"
+
+
+def test_changed_source_updates_in_place_and_retires_what_is_gone(tmp_path, editor):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "manifest.toml").write_text(textwrap.dedent("""
+        [[plan]]
+        plan_id = "NZ"
+        title = "Test plan"
+        publisher = "Test"
+        jurisdiction = "New Zealand"
+        published = "2025"
+        file = "nz.csv"
+        loader = "csv"
+    """), encoding="utf-8")
+    (plans / "nz.csv").write_text("action_id,text\nNZ-1,Do one thing.\nNZ-2,Do another.\n", encoding="utf-8")
+    c = connect(tmp_path / "t.duckdb")
+    build(c, plans_dir=plans, updates_dir=None)
+    upload(c, editor, "action_id,status,effective_date\nNZ-2,In progress,2025-05-01\n")
+    (plans / "nz.csv").write_text("action_id,text\nNZ-1,\"Do one thing, better worded.\"\n", encoding="utf-8")
+    report = build(c, plans_dir=plans, updates_dir=None)
+    assert (report.changed, report.retired, report.added) == (1, 1, 0)
+    assert c.execute("SELECT text FROM actions WHERE action_id = 'NZ-1'").fetchone()[0] == "Do one thing, better worded."
+    assert c.execute("SELECT retired_at IS NOT NULL FROM actions WHERE action_id = 'NZ-2'").fetchone()[0]
+    assert c.execute("SELECT count(*) FROM status_events WHERE action_id = 'NZ-2'").fetchone()[0] == 1
+    assert list(action_state(c, TODAY)["action_id"]) == ["NZ-1"]
+    # It comes back with its history when the source has it again.
+    (plans / "nz.csv").write_text("action_id,text\nNZ-1,\"Do one thing, better worded.\"\nNZ-2,Do another.\n", encoding="utf-8")
+    build(c, plans_dir=plans, updates_dir=None)
+    state = action_state(c, TODAY).set_index("action_id")
+    assert state.loc["NZ-2", "status"] == "In progress"
+
+
+def test_a_failing_loader_changes_nothing(con, tmp_path):
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    (plans / "uk.txt").write_text((plans / "uk.txt").read_text(encoding="utf-8").replace("50. Create", "Create"),
+                                  encoding="utf-8")
+    before = table_counts(con)
+    loaded_at = con.execute("SELECT max(loaded_at) FROM plans").fetchone()[0]
+    with pytest.raises(LoaderError, match="uk.txt: expected 50 numbered recommendations, found 49"):
+        build(con, plans_dir=plans, updates_dir=None)
+    assert table_counts(con) == before
+    assert con.execute("SELECT max(loaded_at) FROM plans").fetchone()[0] == loaded_at
+
+
+def test_build_applies_shipped_updates_once(tmp_path):
+    c = connect(tmp_path / "t.duckdb")
+    first = build(c)
+    assert any("changes recorded" in line for line in first.updates)
+    n = c.execute("SELECT count(*) FROM status_events").fetchone()[0]
+    assert n == 14  # the rows of data/updates/0001_status_evidence.csv
+    second = build(c)
+    assert any("already applied" in line for line in second.updates)
+    assert c.execute("SELECT count(*) FROM status_events").fetchone()[0] == n
+    row = c.execute("""SELECT status, effective_date, source, confidence FROM status_events
+                       WHERE action_id = 'EU-1.3-01'""").fetchone()
+    assert row == ("Completed", date(2026, 6, 3), "Digital Policy Alert, Jun 2026", "low")
+
+
+def test_cli_build_and_export_csv(tmp_path, capsysbinary):
+    db = str(tmp_path / "cli.duckdb")
+    assert main(["--db", db, "build"]) == 0
+    capsysbinary.readouterr()
+    out = tmp_path / "actions.csv"
+    assert main(["--db", db, "export", "--format", "csv", "--out", str(out)]) == 0
+    import pandas as pd
+    df = pd.read_csv(out, keep_default_na=False)
+    assert len(df) == 241
+    for col in ["action_id", "plan", "section", "title", "text", "lead_owner", "other_owners", "due_date",
+                "timing_text", "status"]:
+        assert col in df.columns
+    row = df.set_index("action_id").loc["US-05-01"]
+    assert row["lead_owner"] == "Department of Labor"
+    assert row["other_owners"] == "Department of Education; National Science Foundation; Department of Commerce"
+    assert df.set_index("action_id").loc["EU-1.3-01", "due_date"] == "2026-03-31"
+    assert df.set_index("action_id").loc["CN-01", "lead_owner"] == ""  # unknown stays empty
+
+
+def test_cli_export_json(tmp_path, capsysbinary):
+    db = str(tmp_path / "cli.duckdb")
+    main(["--db", db, "build"])
+    capsysbinary.readouterr()
+    assert main(["--db", db, "export", "--format", "json"]) == 0
+    data = json.loads(capsysbinary.readouterr().out)
+    assert len(data) == 241
+    by_id = {d["action_id"]: d for d in data}
+    assert by_id["UK-R01"]["due_date"] == "2025-07-31"
+    assert by_id["UK-R01"]["status"] == "Completed"
+    assert by_id["US-01-01"]["due_date"] is None
+
+
+def test_build_if_missing_leaves_an_existing_store(tmp_path, capsys):
+    db = str(tmp_path / "cli.duckdb")
+    assert main(["--db", db, "build"]) == 0
+    assert main(["--db", db, "build", "--if-missing"]) == 0
+    assert "not rebuilding" in capsys.readouterr().out
+
+
+def test_a_store_held_by_another_process_gets_a_clear_message(db_file, capsys):
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(db_file)!r})
+        print("ready", flush=True)
+        time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError, match="open in another process"):
+            connect(db_file)
+        assert main(["--db", str(db_file), "uploads"]) == 3
+        assert "open in another process" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
