@@ -1,0 +1,36 @@
+# `make run` and `make test` do all set-up on a fresh machine with Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT   ?= 8501
+
+.PHONY: install browser db run test bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's chromium for the browser tests and the page-load benchmark
+# (Playwright's own browser download does not work everywhere).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+db: install
+	$(PY) -m action_tracker build --if-missing
+
+run: db
+	ACTION_TRACKER_LOCAL_EDITING=1 $(VENV)/bin/streamlit run dashboard.py \
+		--server.address localhost --server.port $(PORT)
+
+test: install browser
+	$(PY) -m pytest
+
+bench: install browser
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) data/tracker.duckdb data/tracker.duckdb.wal .pytest_cache test-artifacts
