@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .statuses import CLOSED, NOT_STARTED
+from .statuses import CLOSED, IN_PROGRESS, NOT_STARTED
 
 COUNTING_EVENTS = """
     SELECT e.* FROM status_events e
@@ -37,7 +37,7 @@ last_lead AS (
 ),
 started AS (
     SELECT action_id, min(effective_date) AS started_on FROM ev
-    WHERE status <> '{NOT_STARTED}' GROUP BY action_id
+    WHERE status = '{IN_PROGRESS}' GROUP BY action_id
 ),
 others AS (
     SELECT ao.action_id, string_agg(o.name, '; ' ORDER BY ao.position) AS other_owners,

@@ -1,0 +1,142 @@
+"""Plotly figures built from query results. No Streamlit here: tests read the figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from .statuses import COLORS, OVERDUE, STATUSES
+
+FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=13)
+ROW_PX = 24  # height of one Gantt row
+
+
+def _layout(fig: go.Figure, height: int | None = None, title: str | None = None) -> go.Figure:
+    fig.update_layout(font=FONT, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
+                      title=title, plot_bgcolor="white")
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def status_mix(mix: pd.DataFrame) -> go.Figure:
+    """Stacked bars: actions per plan by status."""
+    fig = px.bar(mix, y="plan", x="count", color="status", orientation="h",
+                 category_orders={"status": list(STATUSES), "plan": sorted(mix["plan"].unique(), reverse=True)},
+                 color_discrete_map=COLORS, labels={"count": "actions", "plan": ""})
+    fig.update_traces(hovertemplate="%{y}: %{x} %{fullData.name}<extra></extra>")
+    return _layout(fig, height=90 + 40 * mix["plan"].nunique())
+
+
+def _today_line(fig: go.Figure, as_of: date, label: str = "today") -> None:
+    # add_vline with an annotation fails on date axes; a shape plus an annotation does not.
+    fig.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper",
+                  line=dict(color=COLORS[OVERDUE], width=2, dash="dot"))
+    fig.add_annotation(x=as_of, y=1, yref="paper", text=label, showarrow=False, yanchor="bottom",
+                       font=dict(color=COLORS[OVERDUE]))
+
+
+def gantt(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = None, label_today: str = "today") -> go.Figure:
+    """One bar per action, coloured by status, in the order of `rows` (see queries.timeline_rows).
+
+    px.timeline drops rows without a start and draws zero-length bars invisibly, so every
+    row has a start, and actions whose due date is on or before their start are drawn as
+    diamond milestones in a trace of their own. Open-ended bars (no due date) run to the
+    as-of day, lighter and hatched. Status events are drawn as small markers.
+    """
+    order, headers, spans = _group_order(rows)
+    bars = rows[~rows["milestone"]].copy()
+    bars["due"] = bars["due_label"]
+    fig = px.timeline(bars, x_start="start", x_end="end", y="label", color="status",
+                      color_discrete_map=COLORS, category_orders={"label": order, "status": list(STATUSES)},
+                      hover_data={"due": True, "group": True, "label": False, "start": "|%d %b %Y",
+                                  "end": False, "status": True})
+    for trace in fig.data:
+        open_mask = bars.loc[bars["status"] == trace.name, "open_ended"].tolist()
+        trace.marker.pattern = dict(shape=["/" if o else "" for o in open_mask], fillmode="overlay", size=6)
+        trace.marker.opacity = None
+    miles = rows[rows["milestone"]]
+    for status in STATUSES:
+        m = miles[miles["status"] == status]
+        if len(m):
+            fig.add_trace(go.Scatter(
+                x=m["end"], y=m["label"], mode="markers", name=f"{status} (milestone)", legendgroup=status,
+                marker=dict(symbol="diamond", size=12, color=COLORS[status], line=dict(color="black", width=1)),
+                customdata=m[["due_label", "group"]],
+                hovertemplate="%{y}<br>due %{customdata[0]}<br>%{customdata[1]}<extra>" + status + "</extra>"))
+    if events is not None and len(events):
+        ev = events.merge(rows[["action_id", "label"]], on="action_id")
+        if len(ev):
+            fig.add_trace(go.Scatter(
+                x=ev["effective_date"], y=ev["label"], mode="markers", name="status change",
+                marker=dict(symbol="line-ns-open", size=14, color="black", line=dict(width=2)),
+                customdata=ev[["status"]],
+                hovertemplate="%{y}<br>%{x|%d %b %Y}: %{customdata[0]}<extra>status change</extra>"))
+    _group_bands(fig, headers, spans, as_of)
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", title=None,
+                     tickfont=dict(size=11))
+    fig.update_xaxes(title=None, showgrid=True, gridcolor="#eee")
+    _today_line(fig, as_of, label_today)
+    return _layout(fig, height=120 + ROW_PX * max(len(order), 1))
+
+
+def _group_order(rows: pd.DataFrame) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """The y order with a header row before each group; the headers; each group's row span."""
+    order, headers, spans = [], [], []
+    for name, g in rows.groupby("group", sort=False):
+        short = str(name).split(" > ")[-1]  # "1. Build ... > 1.2 Invest in AI Gigafactories" -> "1.2 Invest ..."
+        header = f"<b>{short[:80]}</b>"
+        while header in headers:  # categories must stay distinct
+            header += "\u200b"
+        first = len(order)
+        order.append(header)
+        headers.append(header)
+        order.extend(g["label"])
+        spans.append((first, len(order) - 1))
+    return order, headers, spans
+
+
+def _group_bands(fig: go.Figure, headers: list[str], spans: list[tuple[int, int]], as_of: date) -> None:
+    """Shade every other group; header rows get an invisible point so the axis keeps them."""
+    for k, (first, last) in enumerate(spans):
+        if k % 2 == 0:
+            fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=first - 0.5, y1=last + 0.5, yref="y",
+                          fillcolor="#f3f5f8", line=dict(width=0), layer="below")
+    fig.add_trace(go.Scatter(x=[as_of] * len(headers), y=headers, mode="markers", marker=dict(opacity=0),
+                             showlegend=False, hoverinfo="skip", name="groups"))
+
+
+def completion(curve: pd.DataFrame, share: bool = False) -> go.Figure:
+    """Cumulative completed actions per plan, beside the number due by each date."""
+    y = "completed_share" if share else "completed"
+    fig = go.Figure()
+    palette = px.colors.qualitative.Safe
+    for i, (plan, g) in enumerate(curve.groupby("plan")):
+        color = palette[i % len(palette)]
+        fig.add_trace(go.Scatter(x=g["date"], y=g[y], name=f"{plan} completed", mode="lines",
+                                 line=dict(color=color, width=3, shape="hv"), legendgroup=plan,
+                                 hovertemplate=f"{plan}: %{{y{':.0%' if share else ''}}} completed on %{{x|%d %b %Y}}<extra></extra>"))
+        due = g["due"] / g["actions"] if share else g["due"]
+        fig.add_trace(go.Scatter(x=g["date"], y=due, name=f"{plan} due by then", mode="lines",
+                                 line=dict(color=color, width=1.5, dash="dash", shape="hv"), legendgroup=plan,
+                                 hovertemplate=f"{plan}: %{{y{':.0%' if share else ''}}} due by %{{x|%d %b %Y}}<extra></extra>"))
+    fig.update_yaxes(title="share of the plan's actions" if share else "actions", rangemode="tozero",
+                     tickformat=".0%" if share else None, gridcolor="#eee")
+    fig.update_xaxes(title=None, gridcolor="#eee")
+    return _layout(fig, height=420)
+
+
+def owner_bars(card: pd.DataFrame, top: int = 25) -> go.Figure:
+    """The owners with the most actions: completed, in progress, overdue."""
+    top_rows = card.sort_values("assigned", ascending=False).head(top)
+    long = top_rows.melt(id_vars="owner", value_vars=["Completed", "In progress", "overdue"],
+                         var_name="measure", value_name="actions")
+    long["measure"] = long["measure"].replace({"overdue": OVERDUE})
+    fig = px.bar(long, y="owner", x="actions", color="measure", orientation="h", barmode="group",
+                 color_discrete_map=COLORS, category_orders={"owner": list(top_rows["owner"])},
+                 labels={"owner": ""})
+    return _layout(fig, height=120 + 28 * len(top_rows))

@@ -1,0 +1,148 @@
+"""Streamlit glue shared by the pages: the database handle, cached data, URL-bound widgets.
+
+Only widgets and layout live here and in pages/; every number comes from queries.py.
+
+* One read-write connection per server process (st.cache_resource): DuckDB lets a single
+  process hold the file, and the dashboard is where editors write. Each script run takes
+  its own cursor, because a connection must not be used by two threads at once.
+* Query results are cached with st.cache_data, keyed by a data version that changes
+  with every write, so a cached figure is never stale.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from . import queries, views
+from .db import StoreError, connect, db_path
+from .statuses import COLORS, STATUSES, fmt_date
+
+
+@st.cache_resource(show_spinner="Opening the tracker…")
+def _connection(path: str):
+    con = connect(path)
+    if con.execute("SELECT count(*) FROM actions").fetchone()[0] == 0:
+        from .build import build  # a fresh checkout: build the store from data/ once
+        build(con)
+    return con
+
+
+def cursor():
+    """A cursor of the process-wide connection, for this script run only."""
+    try:
+        return _connection(str(db_path())).cursor()
+    except StoreError as e:
+        st.error(f"The tracker's database cannot be opened. {e}", icon="🚫")
+        st.stop()
+
+
+def data_version(cur) -> tuple:
+    return cur.execute("""SELECT (SELECT coalesce(max(event_id), 0) FROM status_events),
+                                 (SELECT max(loaded_at) FROM plans),
+                                 (SELECT count(*) FROM snapshots)""").fetchone()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _dataset(path: str, version: tuple, as_of: date) -> queries.Dataset:
+    cur = _connection(path).cursor()
+    try:
+        return queries.load_dataset(cur, as_of)
+    finally:
+        cur.close()
+
+
+def raw_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def ensure_entrypoint() -> None:
+    """Run every page through dashboard.py, even a deep link opened first after a restart.
+
+    Streamlit treats a folder named pages/ beside the entry point as an old-style multipage
+    app until some session has run the entry point (which calls st.navigation). Until then a
+    link such as /explorer runs pages/explorer.py alone: no page config, no navigation. This
+    switches that mode off and reruns, so the entry point runs and routes to the same page.
+    Streamlit is pinned in requirements.txt; the browser tests open a deep link first on a
+    fresh server to catch a change here.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
+    """Title, the 'as of' control and banner, and warnings about the link. Returns the data."""
+    st.title(title)
+    today = date.today()
+    path = str(db_path())
+    version = data_version(cur)
+    live = _dataset(path, version, today)
+    view = views.read_view(raw_params(), queries.options(live.state), today)
+    with st.sidebar:
+        as_of = st.date_input("Show the tracker as of", value=today, max_value=today, key="as_of",
+                              bind="query-params", format="YYYY-MM-DD",
+                              help="Statuses as they stood at the end of that day, from the status history.")
+    ds = live if as_of == today else _dataset(path, version, as_of)
+    for w in view.warnings:
+        st.warning(w, icon="⚠️")
+    if ds.label == "as of":
+        st.info(f"**As of {fmt_date(as_of)}** — statuses as recorded for that day in the status history, "
+                "not today's. Clear the date in the sidebar to see today.", icon="🕰️")
+    return ds, view
+
+
+def filter_widgets(ds: queries.Dataset, view: views.ViewState, which=("plan", "section", "owner", "status", "due", "q"),
+                   container=None) -> queries.Filters:
+    """Filter widgets bound to the URL; returns the filters they hold."""
+    opts = queries.options(ds.state)
+    box = container or st.sidebar
+    f = queries.Filters()
+    with box:
+        if "plan" in which:
+            # No format_func on URL-bound widgets: the URL would have to carry the formatted label.
+            f.plans = st.multiselect("Plan", opts["plan"], key="plan", bind="query-params",
+                                     help=plan_titles(ds))
+        if "section" in which:
+            sections = opts["section"] if not f.plans else sorted(
+                ds.state.loc[ds.state["plan_id"].isin(f.plans), "section"].dropna().unique())
+            f.sections = st.multiselect("Section", sections, key="section", bind="query-params")
+        if "owner" in which:
+            f.owners = st.multiselect("Owner (lead or named)", opts["owner"], key="owner", bind="query-params")
+        if "status" in which:
+            f.statuses = st.multiselect("Status", list(STATUSES), key="status", bind="query-params")
+        if "due" in which:
+            f.due = st.selectbox("Due", list(queries.DUE_WINDOWS), key="due", bind="query-params")
+        if "q" in which:
+            f.search = st.text_input("Search title and text", key="q", bind="query-params",
+                                     placeholder="e.g. data centre")
+    return f
+
+
+def plan_titles(ds: queries.Dataset) -> str:
+    return "  \n".join(f"**{r.plan_id}** {r.title}" for r in ds.plans.itertuples()) if len(ds.plans) else ""
+
+
+def plan_name(ds: queries.Dataset, plan_id: str) -> str:
+    if ds.plans is not None and len(ds.plans):
+        row = ds.plans[ds.plans["plan_id"] == plan_id]
+        if len(row):
+            return f"{plan_id} — {row.iloc[0]['title']}"
+    return plan_id
+
+
+def status_legend() -> None:
+    st.caption(" ".join(f"<span style='color:{COLORS[s]}'>■</span> {s}" for s in STATUSES)
+               + f" · <span style='color:{COLORS['Overdue']}'>■</span> Overdue (due date passed, not closed)",
+               unsafe_allow_html=True)
+
+
+def date_columns(df, columns):
+    """Column config that shows dates the same way on every page."""
+    return {c: st.column_config.DateColumn(c.replace("_", " "), format="DD MMM YYYY") for c in columns if c in df}
+
+
+def empty(message: str) -> None:
+    st.info(message, icon="ℹ️")

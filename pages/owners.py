@@ -1,0 +1,35 @@
+"""Owners: a scorecard per agency or body, with its actions."""
+
+import streamlit as st
+
+from action_tracker import charts, queries, web
+
+web.ensure_entrypoint()
+cur = web.cursor()
+ds, view = web.page_header("Owners", cur)
+f = web.filter_widgets(ds, view, which=("plan",))
+with st.sidebar:
+    role = st.radio("Count the actions an owner", ["leads", "is named in"], key="role", bind="query-params")
+role = "lead" if role == "leads" else "any"
+
+state = queries.filter_actions(ds.state, f, ds.as_of)
+card = queries.owner_scorecard(state, role)
+unowned = int(state["lead_owner"].isna().sum())
+st.caption(f"{len(card)} owners. {unowned} of {len(state)} actions name no lead owner in their plan; "
+           "they are not counted here (see the explorer).")
+if card.empty:
+    web.empty("No owner is named for these actions.")
+    st.stop()
+st.dataframe(card, hide_index=True, key="owner_table", column_config={
+    "completed_share": st.column_config.ProgressColumn("completed", format="percent", min_value=0, max_value=1)})
+st.plotly_chart(charts.owner_bars(card), key="owner_chart")
+
+st.subheader("An owner's actions")
+owner = st.selectbox("Owner", list(card["owner"]), index=None, key="owner", bind="query-params",
+                     placeholder="Pick an owner")
+if owner:
+    mine = queries.actions_of_owner(state, owner, role)
+    mine = mine.assign(link="explorer?action=" + mine["action_id"])
+    st.dataframe(mine[["action_id", "plan_id", "title", "status", "due_date", "overdue", "link"]], hide_index=True,
+                 key="owner_actions", column_config={**web.date_columns(mine, ["due_date"]),
+                                                      "link": st.column_config.LinkColumn("open", display_text="details")})

@@ -1,0 +1,3 @@
+"""Snapshots: placeholder until snapshots land."""
+import streamlit as st
+st.title("Snapshots")

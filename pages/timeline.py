@@ -1,0 +1,29 @@
+"""Timeline: one bar per action from its start to its due date."""
+
+import streamlit as st
+
+from action_tracker import charts, queries, web
+
+web.ensure_entrypoint()
+cur = web.cursor()
+ds, view = web.page_header("Timeline", cur)
+f = web.filter_widgets(ds, view, which=("plan", "owner", "status", "due"))
+with st.sidebar:
+    group = st.selectbox("Group by", list(queries.GROUPS), key="group", bind="query-params")
+    per_page = st.selectbox("Rows per page", [50, 100, 200], key="rows", bind="query-params")
+
+rows = queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of), group)
+if rows.empty:
+    web.empty("No action matches these filters. Remove a filter in the sidebar.")
+    st.stop()
+pages = max(1, -(-len(rows) // per_page))
+page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="page") if pages > 1 else 1
+shown = rows.iloc[(page - 1) * per_page: page * per_page]
+st.caption(f"{len(rows)} actions, showing {len(shown)} (rows {(page - 1) * per_page + 1}–"
+           f"{(page - 1) * per_page + len(shown)}), grouped by {group}. "
+           "Bars run from the plan's publication (or the first move off Not started) to the due date. "
+           "Hatched bars have no due date and run to the as-of day; diamonds are actions due on or before "
+           "they started; ticks are status changes.")
+st.plotly_chart(charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]),
+                             "today" if ds.label == "live" else f"as of {ds.as_of:%d %b %Y}"), key="gantt")
+web.status_legend()

@@ -1,0 +1,3 @@
+"""Updates: placeholder until the upload flow lands."""
+import streamlit as st
+st.title("Updates")

@@ -1,0 +1,92 @@
+"""A small tracker built in the test, with numbers known in advance.
+
+Plan AA (published 2025-01): six actions; plan BB (2025-03): two. Dates are relative to
+the real today, because the pages compute "overdue" and "next 90 days" from today.
+"""
+
+from __future__ import annotations
+
+import base64
+import textwrap
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from action_tracker import auth
+from action_tracker.build import build
+from action_tracker.db import connect
+from action_tracker.uploads import apply, read_table, validate
+
+TODAY = date.today()
+
+
+def d(days: int) -> str:
+    return (TODAY + timedelta(days=days)).isoformat()
+
+
+def make_small_db(tmp_path: Path) -> Path:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "manifest.toml").write_text(textwrap.dedent("""
+        [[plan]]
+        plan_id = "AA"
+        title = "Plan of Aland"
+        publisher = "Aland"
+        jurisdiction = "Aland"
+        published = "2025-01"
+        file = "aa.csv"
+        loader = "csv"
+
+        [[plan]]
+        plan_id = "BB"
+        title = "Plan of Bornia"
+        publisher = "Bornia"
+        jurisdiction = "Bornia"
+        published = "2025-03"
+        file = "bb.csv"
+        loader = "csv"
+    """), encoding="utf-8")
+    (plans / "aa.csv").write_text(
+        "action_id,section,title,text,lead_owner,other_owners,due_date\n"
+        f"AA-1,Skills,Train teachers,Train ten thousand teachers in AI.,Ministry of Skills,Treasury,{d(-100)}\n"
+        f"AA-2,Skills,Fund scholarships,Fund a scholarship programme.,Ministry of Skills,,{d(-50)}\n"
+        f"AA-3,Compute,Build compute,Build a national compute facility.,Compute Agency,,{d(30)}\n"
+        f"AA-4,Compute,Open data,Open five public data sets.,Data Office,Ministry of Skills,{d(200)}\n"
+        "AA-5,Safety,Set up institute,Set up a safety institute.,,,\n"
+        f"AA-6,Safety,Write guidance,Write guidance on audits.,Data Office,,{d(-10)}\n", encoding="utf-8")
+    (plans / "bb.csv").write_text(
+        "action_id,section,title,text,lead_owner,due_date\n"
+        f"BB-1,Growth,Growth zones,Designate growth zones.,Growth Office,{d(-20)}\n"
+        f"BB-2,Growth,Procure AI,Procure AI tools for services.,Growth Office,{d(60)}\n", encoding="utf-8")
+    path = tmp_path / "small.duckdb"
+    con = connect(path)
+    build(con, plans_dir=plans, updates_dir=None)
+    updates = ("action_id,status,effective_date,note,evidence_url,confidence\n"
+               f"AA-1,In progress,{d(-200)},Started,,\n"
+               f"AA-2,Completed,{d(-60)},Done early,https://example.org/aa2,high\n"
+               f"AA-3,In progress,{d(-30)},,,\n"
+               f"BB-1,Completed,{d(-5)},Zones named,,medium\n")
+    preview = validate(con, read_table(updates.encode(), "small-updates.csv"), today=TODAY)
+    assert preview.ok, preview.problem_lines()
+    apply(con, preview, auth.command_line("fixture"))
+    con.close()
+    return path
+
+
+# What the small tracker holds today, worked out by hand from the rows above.
+EXPECTED = {
+    "actions": 8, "Completed": 2, "In progress": 2, "Not started": 4,
+    "overdue": 2,        # AA-1 (due -100, in progress) and AA-6 (due -10); AA-2 and BB-1 are completed
+    "due_next_90": 2,    # AA-3 (+30) and BB-2 (+60)
+    "AA": {"actions": 6, "Completed": 1, "overdue": 2},
+    "BB": {"actions": 2, "Completed": 1, "overdue": 0},
+}
+
+
+def decode(values):
+    """Plotly sends numeric arrays base64-encoded; return a plain list either way."""
+    if isinstance(values, dict) and "bdata" in values:
+        arr = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        return arr.reshape(values["shape"]).tolist() if "shape" in values else arr.tolist()
+    return list(values or [])

@@ -1,0 +1,123 @@
+"""End to end: the real server, the real database file, headless Chromium.
+
+Screenshots of every page go to test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from action_tracker import queries
+from action_tracker.build import build
+from action_tracker.db import connect
+from action_tracker.state import action_state
+
+from .browser import launch, open_url, streamlit_server, wait_ready
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"": "AI action plans", "timeline": "Timeline", "completion": "Completion over time", "owners": "Owners",
+         "explorer": "Actions explorer", "updates": "Updates", "snapshots": "Snapshots"}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """The five plans with the shipped evidence applied, as `make run` builds them."""
+    path = tmp_path_factory.mktemp("e2e") / "tracker.duckdb"
+    con = connect(path)
+    build(con)
+    state = action_state(con)
+    con.close()
+    return path, state
+
+
+@pytest.fixture(scope="module")
+def server(seeded):
+    with streamlit_server(seeded[0], env={"ACTION_TRACKER_LOCAL_EDITING": "1"}) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def test_a_deep_link_opened_first_gets_the_full_app(server, page, seeded):
+    # The very first visit to a fresh server comes through a shared link, not the home page.
+    open_url(page, f"{server}/explorer?plan=UK&due=overdue")
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Overview" in nav and "Actions explorer" in nav and "dashboard" not in nav
+    _, state = seeded
+    expected = queries.filter_actions(state, queries.Filters(plans=["UK"], due="overdue"), queries.date.today())
+    assert page.get_by_text(f"{len(expected)} of {len(state)} actions match").is_visible()
+    assert parse_qs(urlparse(page.url).query) == {"plan": ["UK"], "due": ["overdue"]}
+
+
+@pytest.mark.parametrize("path, heading", list(PAGES.items()))
+def test_every_page_opens(server, page, path, heading):
+    open_url(page, f"{server}/{path}")
+    assert heading in page.locator("h1").first.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if path in ("", "timeline", "completion", "owners"):
+        page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
+
+
+def test_overview_shows_the_numbers_of_the_store(server, page, seeded):
+    _, state = seeded
+    summary = queries.summary(state, queries.date.today()).loc["All plans"]
+    open_url(page, server)
+    values = {m.locator('[data-testid="stMetricLabel"]').inner_text().strip():
+              m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+              for m in page.locator('[data-testid="stMetric"]').all()}
+    assert values["Actions"] == str(int(summary["actions"])) == "241"
+    assert values["Completed"] == str(int(summary["Completed"]))
+    assert values["Overdue"] == str(int(summary["overdue"]))
+
+
+def test_a_filter_lands_in_the_url_and_changes_the_numbers(server, page, seeded):
+    _, state = seeded
+    open_url(page, f"{server}/explorer")
+    page.get_by_text(f"{len(state)} of {len(state)} actions match").wait_for()
+    status = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Status")
+    status.locator("input").click()
+    page.get_by_role("option", name="Completed", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    completed = int((state["status"] == "Completed").sum())
+    page.get_by_text(f"{completed} of {len(state)} actions match").wait_for(timeout=30_000)
+    assert parse_qs(urlparse(page.url).query).get("status") == ["Completed"]
+    # The copied URL reopens the same view in a new tab.
+    other = page.context.new_page()
+    open_url(other, page.url)
+    assert other.get_by_text(f"{completed} of {len(state)} actions match").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "explorer-filtered.png"), full_page=True)
+
+
+def test_uk_overdue_question_in_one_link(server, page, seeded):
+    """'Which UK recommendations are overdue and who owns them?' is one URL away."""
+    _, state = seeded
+    open_url(page, f"{server}/explorer?plan=UK&due=overdue")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for()
+    overdue = state[(state["plan_id"] == "UK") & state["overdue"]]
+    assert len(overdue) > 0
+    text = page.get_by_text(re.compile(r"\d+ of \d+ actions match")).inner_text()
+    assert text.startswith(f"{len(overdue)} of ")
