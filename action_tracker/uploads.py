@@ -133,7 +133,10 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str | None]:
             raise UploadRejected(file_name, [Problem("starts like UTF-16 but is not valid UTF-16")]) from None
     head = data[:4096]
     if b"\x00" in head:
-        if head[1::2].count(0) > len(head) // 4:  # UTF-16 written without a byte-order mark
+        odd, even = head[1::2], head[0::2]
+        ascii_utf16 = (odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even)) or \
+                      (even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd))
+        if ascii_utf16:  # UTF-16 written without a byte-order mark
             raise UploadRejected(file_name, [Problem(
                 "looks like UTF-16 without a byte-order mark: save it as 'CSV UTF-8' instead")])
         raise UploadRejected(file_name, [Problem("this is a binary file, not a table (NUL bytes found)")])
@@ -395,10 +398,9 @@ def validate(con, table: Table, today: date | None = None, progress: Progress | 
         owner_change = owner_to if owner_to is not None and owner_to[0] != cur["lead_owner_id"] else None
         note, source = get.get("note") or None, get.get("source") or None
 
-        def same(a, b):
-            return (a or None) == (None if pd.isna(b) else b) if not isinstance(b, list) else False
-        news = any(v is not None for v in (note, url, source)) and not (
-            same(note, cur["last_note"]) and same(url, cur["last_evidence_url"]) and same(source, cur["last_source"]))
+        # A filled cell that differs from what the action's latest event says is news; a blank cell is not.
+        news = any(v is not None and (pd.isna(stored) or v != stored) for v, stored in
+                   ((note, cur["last_note"]), (url, cur["last_evidence_url"]), (source, cur["last_source"])))
         if status == cur["status"] and due_change is None and owner_change is None and not news:
             unchanged.append((row_no, aid))
             continue
@@ -538,6 +540,15 @@ def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
                                                 f"{len(targets)} changes undone")
 
 
+def revertible(con) -> list[int]:
+    """Uploads that can still be reverted: not themselves reverts, not reverted yet. Newest first."""
+    return [r[0] for r in con.execute("""
+        SELECT u.upload_id FROM uploads u
+        WHERE u.reverts_upload_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM uploads r WHERE r.reverts_upload_id = u.upload_id)
+        ORDER BY u.upload_id DESC""").fetchall()]
+
+
 COUNTING_FALLBACK = """
     SELECT e.* FROM status_events e
     WHERE e.reverts_event_id IS NULL AND e.upload_id IS DISTINCT FROM $upload
@@ -569,7 +580,7 @@ def template(con, today: date | None = None) -> pd.DataFrame:
     return pd.DataFrame({
         "action_id": s["action_id"], "plan": s["plan_id"], "title": s["title"],
         "lead_owner": s["lead_owner"].fillna(""),
-        "due_date": s["due_date"].map(lambda d: d.isoformat() if isinstance(d, date) else ""),
+        "due_date": s["due_date"].map(lambda d: "" if pd.isna(d) else d.isoformat()),
         "status": s["status"], "effective_date": "", "note": "", "evidence_url": "", "source": "",
         "confidence": "",
     })

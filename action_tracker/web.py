@@ -11,12 +11,13 @@ Only widgets and layout live here and in pages/; every number comes from queries
 
 from __future__ import annotations
 
+import runpy
 from datetime import date
 
 import streamlit as st
 
 from . import queries, views
-from .db import StoreError, connect, db_path
+from .db import ROOT, StoreError, connect, db_path
 from .statuses import COLORS, STATUSES, fmt_date
 
 
@@ -58,19 +59,20 @@ def raw_params() -> dict[str, list[str]]:
 
 
 def ensure_entrypoint() -> None:
-    """Run every page through dashboard.py, even a deep link opened first after a restart.
+    """Run every page through dashboard.py, even when Streamlit runs the page file alone.
 
     Streamlit treats a folder named pages/ beside the entry point as an old-style multipage
     app until some session has run the entry point (which calls st.navigation). Until then a
-    link such as /explorer runs pages/explorer.py alone: no page config, no navigation. This
-    switches that mode off and reruns, so the entry point runs and routes to the same page.
-    Streamlit is pinned in requirements.txt; the browser tests open a deep link first on a
-    fresh server to catch a change here.
+    link such as /explorer, opened first after a restart, runs pages/explorer.py alone: no
+    page config, no navigation. In that case this runs dashboard.py in the same script run
+    (so no click or widget value is lost to a rerun) and stops the outer run. Streamlit is
+    pinned in requirements.txt; a browser test opens a deep link first on a fresh server.
     """
     from streamlit.runtime.pages_manager import PagesManager
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(ROOT / "dashboard.py"), run_name="__main__")
+        st.stop()
 
 
 def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
@@ -146,3 +148,42 @@ def date_columns(df, columns):
 
 def empty(message: str) -> None:
     st.info(message, icon="ℹ️")
+
+
+def editor_secrets() -> dict[str, str]:
+    """Editors from .streamlit/secrets.toml ([editors] name = "password"), if the file has any."""
+    try:
+        return dict(st.secrets.get("editors", {}))
+    except Exception:  # no secrets file: Streamlit raises rather than return empty
+        return {}
+
+
+def sign_in(secrets: dict[str, str]):
+    """The editor's credentials for this session, asking for them when needed; None if not signed in.
+
+    The page only decides what to show: every write checks these credentials again on the server.
+    """
+    from . import auth
+    if auth.local_editing():
+        name = st.sidebar.text_input("Your name (recorded with your changes)", value="local editor", key="editor_name")
+        return auth.Credentials(name or "local editor")
+    cred = st.session_state.get("editor_credentials")
+    if cred is not None:
+        st.sidebar.success(f"Signed in as {cred.name}")
+        if st.sidebar.button("Sign out"):
+            del st.session_state["editor_credentials"]
+            st.rerun()
+        return cred
+    st.markdown("**Editors sign in to upload updates.**")
+    name = st.text_input("Editor name", key="sign_in_name")
+    password = st.text_input("Password", type="password", key="sign_in_password")
+    if st.button("Sign in", key="sign_in"):
+        candidate = auth.Credentials(name, password)
+        try:
+            auth.require_editor(candidate, secrets)
+        except auth.PermissionDenied as e:
+            st.error(str(e))
+            return None
+        st.session_state["editor_credentials"] = candidate
+        st.rerun()
+    return None

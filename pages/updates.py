@@ -1,3 +1,90 @@
-"""Updates: placeholder until the upload flow lands."""
+"""Updates: editors download the template, upload a file, check the preview, apply, revert."""
+
 import streamlit as st
+
+from action_tracker import auth, exports, uploads, web
+from action_tracker.statuses import SYNONYMS
+
+web.ensure_entrypoint()
+cur = web.cursor()
 st.title("Updates")
+secrets = web.editor_secrets()
+
+if not auth.editing_enabled(secrets):
+    st.info("Uploads are switched off on this server: no editors are configured. "
+            "The README's deployment section says how to add them.", icon="🔒")
+    st.stop()
+cred = web.sign_in(secrets)
+if cred is None:
+    st.stop()
+
+st.subheader("1. Download the template")
+st.caption("Every action with its current owner, due date and status. Change the status (and, if needed, the "
+           "due date or lead owner), add a note and the evidence, save, and upload it below. Leave other rows as "
+           "they are: rows that change nothing are skipped.")
+template = uploads.template(cur)
+c1, c2 = st.columns(2)
+c1.download_button("Template (.csv, opens in Excel)", exports.to_csv(template, bom=True), "action-tracker-updates.csv",
+                   mime="text/csv", key="template_csv")
+c2.download_button("Template (.xlsx)", exports.to_xlsx(template), "action-tracker-updates.xlsx", key="template_xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+with st.expander("Columns, statuses and dates"):
+    st.markdown(uploads.__doc__.split("Columns", 1)[1].split("\n\n", 1)[0].replace("\n    ", "\n- "))
+    st.markdown("**Statuses and the words accepted for them** (any capitals):\n" + "\n".join(
+        f"- **{s}**: {', '.join(words)}" for s, words in SYNONYMS.items()))
+    st.markdown(f"Files up to {uploads.MAX_BYTES / 1e6:.0f} MB; CSV (UTF-8, with or without BOM; Windows-1252 "
+                "and UTF-16 are read too) or .xlsx.")
+
+st.subheader("2. Upload and check")
+file = st.file_uploader("Update file (.csv or .xlsx)", key="upload")
+if file is not None:
+    data = file.getvalue()
+    try:
+        table = uploads.read_table(data, file.name)
+    except uploads.UploadRejected as e:
+        st.error("\n".join(f"- {p.describe(file.name)}" for p in e.problems) + "\n\nNothing was stored.")
+        st.stop()
+    bar = st.progress(0.0, text="Checking…")
+    preview = uploads.validate(cur, table, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+    bar.empty()
+    for note in table.notes:
+        st.info(note, icon="ℹ️")
+    if preview.problems:
+        st.error(f"**{len(preview.problems)} problems: nothing will be applied.** Fix them and upload again.\n\n"
+                 + "\n".join(f"- {line}" for line in preview.problem_lines()))
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Rows that change the tracker", len(preview.changes))
+    m2.metric("Rows that change nothing", len(preview.unchanged))
+    m3.metric("Problems", len(preview.problems))
+    if preview.changes:
+        st.dataframe(preview.changes_frame(), hide_index=True, key="preview_changes")
+    if preview.already_applied:
+        st.warning(f"This exact file was already applied as upload #{preview.already_applied}: applying it again "
+                   "changes nothing.", icon="🔁")
+    ok = preview.ok and preview.changes and not preview.already_applied
+    if st.button("Apply these changes", type="primary", disabled=not ok, key="apply"):
+        bar = st.progress(0.0, text="Recording…")
+        try:
+            result = uploads.apply(cur, preview, cred, secrets=secrets,
+                                   progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
+        except (auth.PermissionDenied, ValueError) as e:
+            st.error(f"Nothing was applied: {e}")
+        else:
+            st.success(f"{result.message}. Every page now shows the new statuses.", icon="✅")
+        bar.empty()
+
+st.subheader("Uploads so far")
+history = cur.execute("SELECT * FROM uploads ORDER BY upload_id DESC").df()
+if history.empty:
+    web.empty("No uploads yet.")
+else:
+    st.dataframe(history.drop(columns=["sha256"]), hide_index=True, key="uploads_table")
+    revertible = uploads.revertible(cur)
+    if revertible:
+        col1, col2 = st.columns([1, 3])
+        target = col1.selectbox("Upload to revert", revertible, index=None, key="revert_target")
+        if col2.button("Revert it (adds new events; nothing is deleted)", disabled=target is None, key="revert"):
+            try:
+                st.success(uploads.revert(cur, int(target), cred, secrets=secrets).message, icon="↩️")
+            except (auth.PermissionDenied, ValueError) as e:
+                st.error(f"Nothing was reverted: {e}")

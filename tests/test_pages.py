@@ -148,3 +148,36 @@ def test_empty_history_explains_itself(tmp_path, monkeypatch):
     assert any("No status history yet" in i.value for i in at.info)
     at = open_page("pages/completion.py")
     assert any("No action of these plans is recorded as Completed" in i.value for i in at.info)
+
+
+def uploaders(at) -> int:
+    return len(at.get("file_uploader"))
+
+
+def test_viewers_never_see_upload_controls(seed_db, monkeypatch):
+    monkeypatch.delenv("ACTION_TRACKER_LOCAL_EDITING", raising=False)
+    monkeypatch.delenv("ACTION_TRACKER_EDITORS", raising=False)
+    at = open_page("pages/updates.py")
+    assert uploaders(at) == 0 and not at.get("download_button")
+    assert any("switched off" in i.value for i in at.info)
+
+
+def test_editors_sign_in_before_they_see_upload_controls(seed_db, monkeypatch):
+    monkeypatch.delenv("ACTION_TRACKER_LOCAL_EDITING", raising=False)
+    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:s3cret-enough")
+    at = open_page("pages/updates.py")
+    assert uploaders(at) == 0
+    at.text_input[0].input("alice")
+    at.text_input[1].input("wrong")
+    at.button[0].click().run()
+    assert uploaders(at) == 0 and any("wrong password" in e.value for e in at.error)
+    at.text_input[0].input("alice")
+    at.text_input[1].input("s3cret-enough")
+    at.button[0].click().run()
+    assert uploaders(at) == 1
+
+
+def test_local_editing_shows_the_upload_flow(seed_db, monkeypatch):
+    monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")
+    at = open_page("pages/updates.py")
+    assert uploaders(at) == 1 and len(at.get("download_button")) == 2

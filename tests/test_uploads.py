@@ -1,0 +1,330 @@
+"""Status updates by file: every bad input, all-or-nothing apply, round trips, permissions, revert."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import openpyxl
+import pytest
+
+from action_tracker import auth, exports, uploads
+from action_tracker.__main__ import main
+from action_tracker.state import action_state
+from action_tracker.uploads import Problem, UploadRejected, apply, read_table, revert, validate
+
+from .conftest import TODAY, table_counts
+
+GOOD = b"action_id,status,effective_date,note\nUK-R01,Completed,2025-07-17,Compute Roadmap published\n"
+
+
+def check(con, data: bytes, name: str = "u.csv"):
+    """Read and validate: returns (problems, preview or None)."""
+    try:
+        table = read_table(data, name)
+    except UploadRejected as e:
+        return e.problems, None
+    preview = validate(con, table, today=TODAY)
+    return preview.problems, preview
+
+
+def xlsx_bytes(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "updates"
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# (file bytes, file name, expected row, expected column, words in the reason)
+BAD = {
+    "unknown action id": (b"action_id,status\nUK-R99,Completed\n", "a.csv", 2, "action_id", "unknown action id"),
+    "bad status": (b"action_id,status\nUK-R01,Finished!!\n", "a.csv", 2, "status", "not a status"),
+    "ambiguous date": (b"action_id,status,effective_date\nUK-R01,Completed,03/04/2025\n", "a.csv", 2,
+                       "effective_date", "day and month cannot be told apart"),
+    "unparseable date": (b"action_id,status,effective_date\nUK-R01,Completed,last Tuesday\n", "a.csv", 2,
+                         "effective_date", "not a date"),
+    "impossible date": (b"action_id,status,effective_date\nUK-R01,Completed,2025-02-30\n", "a.csv", 2,
+                        "effective_date", "not a date"),
+    "future date": (b"action_id,status,effective_date\nUK-R01,Completed,2031-01-01\n", "a.csv", 2,
+                    "effective_date", "after today"),
+    "same action twice": (b"action_id,status\nUK-R01,Completed\nUK-R01,In progress\n", "a.csv", 3, "action_id",
+                          "already updated in row 2"),
+    "missing column": (b"action_id,note\nUK-R01,Completed\n", "a.csv", 1, "status", "required column is missing"),
+    "duplicated column": (b"action_id,status,status\nUK-R01,Completed,Done\n", "a.csv", 1, "status", "appears twice"),
+    "unknown column": (b"action_id,status,colour\nUK-R01,Completed,red\n", "a.csv", 1, "colour", "unknown column"),
+    "too many fields": (b"action_id,status\nUK-R01,Completed,extra\n", "a.csv", 2, None, "3 fields; the header has 2"),
+    "too few fields": (b"action_id,status,note\nUK-R01,Completed\n", "a.csv", 2, None, "2 fields; the header has 3"),
+    "empty file": (b"", "a.csv", None, None, "the file is empty"),
+    "header only": (b"action_id,status\n", "a.csv", None, None, "header but no rows"),
+    "unclosed quote": (b'action_id,status,note\nUK-R01,Completed,"never closed\n', "a.csv", 2, None, "well-formed"),
+    "legacy xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "a.xls", None, None, "old-style Excel .xls"),
+    "png image": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 100, "a.csv", None, None, "binary file"),
+    "zip that is no workbook": (None, "a.csv", None, None, "ZIP archive, not an .xlsx"),
+    "utf-16 without bom": ("action_id,status\nUK-R01,Completed\n".encode("utf-16-le"), "a.csv", None, None,
+                           "UTF-16 without a byte-order mark"),
+    "neither utf-8 nor cp1252": (b"action_id,status,note\nUK-R01,Completed,\x81\x8d\n", "a.csv", None, None,
+                                 "not Windows-1252 either"),
+    "bad evidence url": (b"action_id,status,evidence_url\nUK-R01,Completed,www.example.org\n", "a.csv", 2,
+                         "evidence_url", "http:// or https://"),
+    "bad confidence": (b"action_id,status,confidence\nUK-R01,Completed,sure\n", "a.csv", 2, "confidence",
+                       "high, medium, low"),
+    "bad due date": (b"action_id,status,due_date\nUK-R01,Completed,Q3 2026\n", "a.csv", 2, "due_date", "not a date"),
+    "unknown owner": (b"action_id,status,lead_owner\nUK-R01,Completed,Ministry of Magic\n", "a.csv", 2, "lead_owner",
+                      "unknown owner"),
+    "empty action id": (b"action_id,status\n,Completed\n", "a.csv", 2, "action_id", "action_id is empty"),
+    "xlsx with a bad row": (None, "a.xlsx", 3, "status", "not a status"),
+}
+
+
+def _zip_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "hello")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_is_refused_with_row_column_and_nothing_stored(con, editor, case):
+    data, name, row, column, words = BAD[case]
+    if case == "zip that is no workbook":
+        data = _zip_bytes()
+    if case == "xlsx with a bad row":
+        data = xlsx_bytes([["action_id", "status"], ["UK-R01", "Completed"], ["UK-R02", "Nearly"]])
+    before = table_counts(con)
+    problems, preview = check(con, data, name)
+    assert problems, case
+    first = problems[0]
+    assert words in first.reason, first
+    assert first.row == row and first.column == column, first
+    assert name in first.describe(name)
+    if preview is not None:
+        with pytest.raises(ValueError, match="nothing was applied"):
+            apply(con, preview, editor)
+    assert table_counts(con) == before
+
+
+def test_every_problem_is_reported_at_once_first_hundred_listed(con):
+    rows = "".join(f"UK-X{n},Done\n" for n in range(150))
+    problems, preview = check(con, ("action_id,status\n" + rows + "UK-R01,Sort of\n").encode())
+    assert len(problems) == 151
+    lines = preview.problem_lines()
+    assert len(lines) == 101 and "151 problems in all" in lines[-1]
+    assert problems[-1].row == 152 and problems[-1].column == "status"
+
+
+@pytest.mark.parametrize("encoding, bom, note", [
+    ("utf-8", b"", None), ("utf-8", b"\xef\xbb\xbf", None),
+    ("cp1252", b"", "Windows-1252"), ("utf-16", b"", "UTF-16"),
+])
+def test_encodings_are_decoded_correctly(con, encoding, bom, note):
+    text = "action_id,status,note\nUK-R01,Completed,Feuille de route publiée – €0\n"
+    problems, preview = check(con, bom + text.encode(encoding))
+    assert not problems
+    assert preview.changes[0].note == "Feuille de route publiée – €0"
+    notes = " ".join(preview.table.notes)
+    assert (note in notes) if note else notes == ""
+
+
+def test_semicolons_are_read_and_said(con):
+    problems, preview = check(con, b"action_id;status;note\nUK-R01;Completed;done, at last\n")
+    assert not problems and preview.changes[0].note == "done, at last"
+    assert "semicolons" in preview.table.notes[0]
+
+
+def test_quoted_line_breaks_stay_in_the_cell_and_rows_count_records(con):
+    data = b'action_id,status,note\nUK-R01,Completed,"line one\nline two"\nUK-R02,Nope,\n'
+    problems, preview = check(con, data)
+    assert problems[0].row == 3 and problems[0].column == "status"
+    problems, preview = check(con, b'action_id,status,note\nUK-R01,Completed,"line one\nline two"\n')
+    assert preview.changes[0].note == "line one\nline two"
+
+
+def test_workbook_named_csv_is_read_as_a_workbook(con):
+    data = xlsx_bytes([["action_id", "status", "effective_date"], ["UK-R01", "Completed", date(2025, 7, 17)]])
+    problems, preview = check(con, data, "renamed.csv")
+    assert not problems and preview.table.kind == "xlsx"
+    assert "Excel workbook whatever its name says" in preview.table.notes[0]
+    assert preview.changes[0].effective_date == date(2025, 7, 17)
+
+
+def test_size_limit(con, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_BYTES", 100)
+    problems, _ = check(con, GOOD + b"x" * 200)
+    assert "the limit is" in problems[0].reason
+
+
+def test_status_synonyms_and_case(con):
+    problems, preview = check(con, b"action_id,status\nUK-R01,  DONE \nUK-R02,under way\nUK-R03,on hold\n")
+    assert not problems
+    assert [c.status_to for c in preview.changes] == ["Completed", "In progress", "Blocked"]
+
+
+def test_apply_records_the_upload_and_one_event_per_change(con, editor):
+    problems, preview = check(con, GOOD + b"UK-R02,Not started,,\n")
+    assert not problems and len(preview.changes) == 1 and preview.unchanged == [(3, "UK-R02")]
+    result = apply(con, preview, editor)
+    up = con.execute("SELECT file_name, sha256, rows_total, rows_changed, rows_unchanged, uploaded_by FROM uploads").fetchall()
+    assert up == [("u.csv", preview.table.sha256, 2, 1, 1, "test editor")]
+    ev = con.execute("SELECT action_id, status, effective_date, note, upload_id FROM status_events").fetchall()
+    assert ev == [("UK-R01", "Completed", date(2025, 7, 17), "Compute Roadmap published", result.upload_id)]
+
+
+def test_a_failure_in_the_middle_of_applying_changes_nothing(con, editor, monkeypatch):
+    rows = "".join(f"UK-R{n:02d},In progress,2025-06-01,\n" for n in range(1, 41))
+    _, preview = check(con, ("action_id,status,effective_date,note\n" + rows).encode())
+    real = uploads._insert_events
+
+    def half_then_fail(c, events, progress=None, chunk=50_000):
+        real(c, events.iloc[:20], progress, chunk=10)  # some events land inside the transaction ...
+        raise RuntimeError("disk full")                # ... then the write fails
+    monkeypatch.setattr(uploads, "_insert_events", half_then_fail)
+    before = table_counts(con)
+    with pytest.raises(RuntimeError, match="disk full"):
+        apply(con, preview, editor)
+    assert table_counts(con) == before
+    assert con.execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
+
+
+def test_the_same_file_again_changes_nothing_and_says_so(con, editor):
+    _, preview = check(con, GOOD)
+    apply(con, preview, editor)
+    before = table_counts(con)
+    _, again = check(con, GOOD)
+    assert again.already_applied == 1 and not again.changes
+    result = apply(con, again, editor)
+    assert "already applied as upload #1" in result.message and result.upload_id is None
+    assert table_counts(con) == before
+
+
+def test_due_date_and_owner_changes_keep_the_original(con, editor):
+    data = b"action_id,status,due_date,lead_owner\nUK-R01,In progress,2025-10-31,DSIT\n"
+    _, preview = check(con, data)
+    c = preview.changes[0]
+    assert (c.due_from, c.due_to, c.owner_to) == (date(2025, 7, 31), date(2025, 10, 31), "uk-dsit")
+    apply(con, preview, editor)
+    s = action_state(con, TODAY).set_index("action_id").loc["UK-R01"]
+    assert s["due_date"] == date(2025, 10, 31) and s["original_due_date"] == date(2025, 7, 31)
+    assert s["slip_days"] == 92
+    assert s["lead_owner"] == "Department for Science, Innovation and Technology"
+    assert con.execute("SELECT due_date FROM actions WHERE action_id = 'UK-R01'").fetchone()[0] == date(2025, 7, 31)
+
+
+def test_revert_adds_events_and_restores_the_previous_state(con, editor):
+    _, p1 = check(con, b"action_id,status,effective_date\nUK-R01,In progress,2025-03-01\n")
+    apply(con, p1, editor)
+    _, p2 = check(con, b"action_id,status,effective_date,due_date\nUK-R01,Completed,2025-07-17,2025-08-31\n"
+                       b"UK-R02,Blocked,2025-05-01,\n", "second.csv")
+    second = apply(con, p2, editor)
+    events_before = con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall()
+    assert uploads.revertible(con) == [second.upload_id, 1]
+    result = revert(con, second.upload_id, editor)
+    assert result.changed == 2
+    assert uploads.revertible(con) == [1]
+    # History is never rewritten: every earlier event is still there, unchanged.
+    assert con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall()[:3] == events_before
+    reverts = con.execute("SELECT action_id, status, reverts_event_id FROM status_events WHERE reverts_event_id IS NOT NULL ORDER BY 1").fetchall()
+    assert [(r[0], r[1]) for r in reverts] == [("UK-R01", "In progress"), ("UK-R02", "Not started")]
+    s = action_state(con, TODAY).set_index("action_id")
+    assert s.loc["UK-R01", "status"] == "In progress" and s.loc["UK-R01", "due_date"] == date(2025, 7, 31)
+    assert s.loc["UK-R02", "status"] == "Not started"
+    with pytest.raises(ValueError, match="already reverted"):
+        revert(con, second.upload_id, editor)
+    with pytest.raises(ValueError, match="no upload #99"):
+        revert(con, 99, editor)
+    # The reverted file can be applied again: it is no longer "already applied".
+    _, again = check(con, b"action_id,status,effective_date,due_date\nUK-R01,Completed,2025-07-17,2025-08-31\n"
+                          b"UK-R02,Blocked,2025-05-01,\n", "second.csv")
+    assert again.already_applied is None and len(again.changes) == 2
+
+
+def test_only_editors_write(con, monkeypatch):
+    monkeypatch.delenv("ACTION_TRACKER_LOCAL_EDITING", raising=False)
+    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:correct horse battery")
+    _, preview = check(con, GOOD)
+    before = table_counts(con)
+    for cred in (None, auth.Credentials("alice", "wrong"), auth.Credentials("mallory", "correct horse battery"),
+                 auth.Credentials("alice", None)):
+        with pytest.raises(auth.PermissionDenied):
+            apply(con, preview, cred)
+        with pytest.raises(auth.PermissionDenied):
+            revert(con, 1, cred)
+    assert table_counts(con) == before
+    assert apply(con, preview, auth.Credentials("alice", "correct horse battery")).changed == 1
+    # Secrets from .streamlit/secrets.toml work the same way.
+    monkeypatch.delenv("ACTION_TRACKER_EDITORS")
+    assert auth.require_editor(auth.Credentials("bob", "pw"), {"bob": "pw"}) == "bob"
+    assert not auth.editing_enabled({})
+
+
+def test_spreadsheet_round_trip_xlsx(con, editor):
+    template = uploads.template(con, TODAY)
+    assert len(template) == 241 and list(template.columns)[:6] == ["action_id", "plan", "title", "lead_owner", "due_date", "status"]
+    wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(template)))
+    ws = wb["updates"]
+    header = [c.value for c in ws[1]]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    changed = []
+    for r in range(2, 12):  # ten statuses changed, as an editor would in a spreadsheet
+        ws.cell(r, col["status"], "In progress")
+        ws.cell(r, col["effective_date"], date(2025, 11, 1))  # a real date cell, not text
+        ws.cell(r, col["note"], "Checked by the delivery unit")
+        changed.append(ws.cell(r, col["action_id"]).value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    problems, preview = check(con, buf.getvalue(), "edited.xlsx")
+    assert not problems, problems[:3]
+    assert [c.action_id for c in preview.changes] == changed and len(preview.unchanged) == 231
+    apply(con, preview, editor)
+    s = action_state(con, TODAY).set_index("action_id")
+    assert all(s.loc[a, "status"] == "In progress" for a in changed)
+
+
+def test_spreadsheet_round_trip_csv_with_bom_and_formula_guard(con, editor):
+    _, p = check(con, b"action_id,status,effective_date,note,source\n"
+                      b"UK-R01,Completed,2025-07-17,=HYPERLINK(\"http://evil\"),+44 source\n")
+    apply(con, p, editor)
+    exported = exports.to_csv(uploads.template(con, TODAY).assign(
+        note=lambda df: df["action_id"].map({"UK-R01": "=HYPERLINK(\"http://evil\")"}).fillna("")), bom=True)
+    assert exported.startswith(b"\xef\xbb\xbf")
+    assert b"'=HYPERLINK" in exported  # neutralised for spreadsheets
+    problems, preview = check(con, exported, "template.csv")
+    assert not problems
+    # Read back unchanged: the guard is taken off, and the row matches what is stored.
+    assert preview.changes == [] and len(preview.unchanged) == 241
+
+
+@pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_guard_round_trip(value):
+    guarded = exports.guard(value)
+    assert guarded == "'" + value and uploads.unguard(guarded) == value
+    assert exports.guard("plain") == "plain" and uploads.unguard("'plain") == "'plain"
+
+
+def test_cli_import_dry_run_and_exit_codes(db_file, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"action_id,status\nUK-R01,Finished!!\nUK-X,Done\n")
+    assert main(["--db", str(db_file), "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv, row 2, column 'status'" in err and "bad.csv, row 3, column 'action_id'" in err
+    good = tmp_path / "good.csv"
+    good.write_bytes(GOOD)
+    assert main(["--db", str(db_file), "import", str(good), "--dry-run"]) == 0
+    assert "1 rows would change" in capsys.readouterr().out
+    assert main(["--db", str(db_file), "uploads"]) == 0
+    assert "no uploads yet" in capsys.readouterr().out
+    assert main(["--db", str(db_file), "import", str(good), "--by", "cli test"]) == 0
+    assert "upload #1: 1 changes recorded" in capsys.readouterr().out
+    assert main(["--db", str(db_file), "import", str(tmp_path / "missing.csv")]) == 2
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert main(["--db", str(db_file), "import", str(empty)]) == 1
+    assert main(["--db", str(db_file), "revert", "1"]) == 0
+
+
+def test_problem_describe():
+    assert Problem("bad", 3, "status", "x").describe("f.csv") == "f.csv, row 3, column 'status': bad (value 'x')"
