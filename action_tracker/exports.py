@@ -55,7 +55,9 @@ def to_csv(df: pd.DataFrame, bom: bool = False) -> bytes:
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = safe[col].map(guard)
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig" if bom else "utf-8")
+    # CRLF (RFC 4180): the csv writer quotes a field holding any character of the line terminator,
+    # so with CRLF a lone carriage return inside a cell is quoted too.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig" if bom else "utf-8")
 
 
 def _jsonable(v):

@@ -187,3 +187,24 @@ def sign_in(secrets: dict[str, str]):
         st.session_state["editor_credentials"] = candidate
         st.rerun()
     return None
+
+
+def share_controls(cur, ds: queries.Dataset, filters: queries.Filters, page: str) -> None:
+    """Sidebar: save this view as a snapshot link, or download it as a self-contained HTML file."""
+    from . import report, snapshots
+    with st.sidebar.expander("Share this view", icon="📌"):
+        title = st.text_input("Snapshot title", key="snapshot_title",
+                              value=f"{page.capitalize()} as of {ds.as_of:%d %b %Y}")
+        if st.button("Save a snapshot link", key="snapshot_save",
+                     help="Freezes what this view shows now; the link keeps showing exactly that."):
+            snap = snapshots.create(cur, title, view={"page": page, "params": raw_params()},
+                                    as_of=None if ds.label == "live" else ds.as_of, filters=filters)
+            st.session_state["last_snapshot"] = snap.snapshot_id
+        sid = st.session_state.get("last_snapshot")
+        if sid:
+            st.success("Saved. Share this link:")
+            st.code(f"snapshots?id={sid}", language=None)
+            st.page_link("pages/snapshots.py", label="Open the snapshot", query_params={"id": sid})
+        st.download_button("Download this view as HTML", key="view_html",
+                           data=lambda: report.html_report_of_view(ds, filters, title),
+                           file_name="action-tracker-view.html", mime="text/html")

@@ -8,6 +8,7 @@ from action_tracker.statuses import fmt_date
 web.ensure_entrypoint()
 cur = web.cursor()
 ds, view = web.page_header("AI action plans: are governments delivering?", cur)
+web.share_controls(cur, ds, queries.Filters(), "overview")
 summary = queries.summary(ds.state, ds.as_of)
 total = summary.loc["All plans"]
 

@@ -1,3 +1,74 @@
-"""Snapshots: placeholder until snapshots land."""
+"""Snapshots: frozen views opened by link, listed, and compared with each other or with now."""
+
 import streamlit as st
-st.title("Snapshots")
+
+from action_tracker import charts, exports, queries, report, snapshots, web
+
+web.ensure_entrypoint()
+cur = web.cursor()
+sid = st.query_params.get("id")
+
+if sid:
+    try:
+        snap = snapshots.load(cur, sid)
+    except (snapshots.SnapshotNotFound, snapshots.SnapshotCorrupt) as e:
+        st.title("Snapshot")
+        st.error(str(e), icon="🚫")
+        st.page_link("pages/snapshots.py", label="See all snapshots")
+        st.stop()
+    ds = snapshots.dataset(snap)
+    st.title(f"📌 {snap.title}")
+    filters = snap.payload.get("filters") or {}
+    st.info(f"**Frozen snapshot**, read-only: the tracker as it was shared on {snap.created_at:%d %b %Y %H:%M}, "
+            f"data as of {snap.as_of:%d %b %Y}. Later updates do not change it. "
+            f"Filters: {', '.join(f'{k}={v}' for k, v in filters.items()) or 'none'}. "
+            f"SHA-256 {snap.payload_sha256[:16]}… verified.", icon="📌")
+    total = queries.summary(ds.state, ds.as_of).loc["All plans"] if len(ds.state) else None
+    if total is not None:
+        cols = st.columns(5)
+        for col, (label, key) in zip(cols, [("Actions", "actions"), ("Completed", "Completed"),
+                                            ("In progress", "In progress"), ("Not started", "Not started"),
+                                            ("Overdue", "overdue")]):
+            col.metric(label, int(total[key]))
+        st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
+        curve = queries.completion_over_time(ds)
+        if not curve.empty:
+            st.plotly_chart(charts.completion(curve), key="snap_completion")
+    st.dataframe(ds.state[["action_id", "plan_id", "title", "lead_owner", "due_date", "status", "overdue",
+                           "last_note"]], hide_index=True, key="snap_actions",
+                 column_config=web.date_columns(ds.state, ["due_date"]))
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("HTML report (opens offline)", data=lambda: report.html_report(snap),
+                       file_name=f"snapshot-{snap.snapshot_id}.html", mime="text/html", key="snap_html")
+    c2.download_button("Actions (.csv)", exports.to_csv(exports.actions_frame(state=ds.state)),
+                       file_name=f"snapshot-{snap.snapshot_id}.csv", mime="text/csv", key="snap_csv")
+    c3.download_button("Actions (.json)", exports.to_json(exports.actions_frame(state=ds.state)),
+                       file_name=f"snapshot-{snap.snapshot_id}.json", mime="application/json", key="snap_json")
+
+    st.subheader("What changed since")
+    others = snapshots.list_snapshots(cur)
+    choices = ["now"] + [s for s in others["snapshot_id"] if s != snap.snapshot_id]
+    titles = dict(zip(others["snapshot_id"], others["title"] + " (" + others["as_of"] + ")"))
+    other = st.selectbox("Compare with", choices, key="compare", format_func=lambda s: titles.get(s, "the tracker now"))
+    later = snapshots.current_for(cur, snap) if other == "now" else snapshots.dataset(snapshots.load(cur, other))
+    diff = snapshots.compare(ds, later)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Changed status", int(diff["changed_status"].sum()))
+    m2.metric("Became overdue", int(diff["became_overdue"].sum()))
+    m3.metric("Completed since", int(diff["completed_since"].sum()))
+    if diff.empty:
+        web.empty("Nothing changed.")
+    else:
+        st.dataframe(diff, hide_index=True, key="snap_diff")
+else:
+    st.title("Snapshots")
+    st.caption("A snapshot freezes a view: save one from the sidebar of any page (Share this view). Its link "
+               "keeps showing exactly what was shared, whatever is uploaded later.")
+    listed = snapshots.list_snapshots(cur)
+    if listed.empty:
+        web.empty("No snapshots yet.")
+    else:
+        listed = listed.assign(link="snapshots?id=" + listed["snapshot_id"])
+        st.dataframe(listed.drop(columns=["payload_sha256"]), hide_index=True, key="snap_list", column_config={
+            "link": st.column_config.LinkColumn("open", display_text="open"),
+            "created_at": st.column_config.DatetimeColumn("created", format="DD MMM YYYY HH:mm")})

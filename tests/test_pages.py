@@ -181,3 +181,28 @@ def test_local_editing_shows_the_upload_flow(seed_db, monkeypatch):
     monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")
     at = open_page("pages/updates.py")
     assert uploaders(at) == 1 and len(at.get("download_button")) == 2
+
+
+def test_saving_a_view_as_a_snapshot_and_opening_its_link(small_db):
+    from action_tracker import snapshots
+    from action_tracker.db import connect
+    at = open_page("pages/explorer.py", plan="BB")
+    at.button(key="snapshot_save").click().run()
+    assert any("Saved" in s.value for s in at.success)
+    st.cache_resource.clear()  # release the page's handle on the file
+    con = connect(small_db)
+    listed = snapshots.list_snapshots(con)
+    assert len(listed) == 1 and listed.iloc[0]["actions"] == 2
+    sid = listed.iloc[0]["snapshot_id"]
+    con.close()
+    at = open_page("pages/snapshots.py", id=sid)
+    assert at.title[0].value.startswith("📌 Explorer as of")
+    assert metrics(at)["Actions"] == "2" and metrics(at)["Completed"] == "1"
+    assert any("Frozen snapshot" in i.value for i in at.info)
+    assert sorted(at.dataframe[0].value["action_id"]) == ["BB-1", "BB-2"]
+
+
+@pytest.mark.parametrize("bad, words", [("not-a-real-id", "is not a snapshot id"), ("A" * 22, "There is no snapshot")])
+def test_snapshot_links_with_bad_ids_explain(small_db, bad, words):
+    at = open_page("pages/snapshots.py", id=bad)
+    assert any(words in e.value for e in at.error)

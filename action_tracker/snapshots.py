@@ -1,0 +1,158 @@
+"""Snapshots: a view and its data, frozen at creation, shareable by an unguessable link.
+
+A snapshot stores the actions its view showed (status, owners, due dates and every field a
+page uses), their status events up to its day, the plans' metadata and the view's filters,
+as one canonical JSON text with its SHA-256. It is read back from that text alone, so later
+uploads, rebuilds and schema migrations cannot change what it shows; the checksum proves it.
+Ids are 128 random bits (22 URL-safe characters).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from . import exports, queries
+from .db import transaction
+from .statuses import COMPLETED
+
+FORMAT_VERSION = 1
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+DATE_COLUMNS = ("due_date", "original_due_date", "status_date", "started_on", "published_start")
+STATE_COLUMNS = ["action_id", "plan_id", "plan_title", "seq", "kind", "parent_action_id", "section", "title", "text",
+                 "lead_owner_id", "lead_owner", "other_owners", "owner_source", "due_date", "original_due_date",
+                 "due_precision", "timing_text", "timing_derivation", "deadline_kind", "status", "status_date",
+                 "last_note", "last_evidence_url", "last_source", "last_confidence", "started_on",
+                 "published_start", "published_precision", "source_file", "line_start", "line_end", "repeat_lines",
+                 "overdue", "days_overdue", "days_to_due", "slip_days"]
+
+
+class SnapshotNotFound(Exception):
+    pass
+
+
+class SnapshotCorrupt(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: str
+    title: str
+    created_at: datetime
+    created_by: str | None
+    view: dict
+    payload: dict
+    payload_sha256: str
+
+    @property
+    def as_of(self) -> date:
+        return date.fromisoformat(self.payload["as_of"])
+
+
+def _canonical(obj) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def create(con, title: str, view: dict, as_of: date | None = None, created_by: str | None = None,
+           filters: queries.Filters | None = None, now: datetime | None = None) -> Snapshot:
+    """Freeze what a view shows now (or as of a day) under a new random id."""
+    title = (title or "").strip() or "Snapshot"
+    ds = queries.load_dataset(con, as_of)
+    state = ds.state if filters is None else queries.filter_actions(ds.state, filters, ds.as_of)
+    events = queries.events_of(ds, state["action_id"])
+    plans = ds.plans[ds.plans["plan_id"].isin(state["plan_id"])]
+    now = now or datetime.now().replace(microsecond=0)
+    payload = {
+        "format": FORMAT_VERSION, "title": title, "created_at": now.isoformat(), "as_of": ds.as_of.isoformat(),
+        "view": view, "filters": (filters or queries.Filters()).as_dict(),
+        "plans": exports.records(plans[["plan_id", "title", "publisher", "jurisdiction", "published_text",
+                                        "published_start", "published_precision", "url"]]),
+        "actions": exports.records(state[STATE_COLUMNS]),
+        "events": exports.records(events),
+    }
+    text = _canonical(payload)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    snapshot_id = secrets.token_urlsafe(16)
+    with transaction(con):
+        con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [snapshot_id, title, now, created_by, _canonical(view), text, digest, FORMAT_VERSION])
+    return Snapshot(snapshot_id, title, now, created_by, view, payload, digest)
+
+
+def load(con, snapshot_id: str | None) -> Snapshot:
+    """The snapshot with this id, its checksum verified; a clear error for a bad or unknown id."""
+    if not snapshot_id or not ID_PATTERN.match(snapshot_id):
+        raise SnapshotNotFound(f"{snapshot_id!r} is not a snapshot id: ids are 22 letters, digits, '-' or '_'. "
+                               "Check that the link was copied whole.")
+    row = con.execute("""SELECT snapshot_id, title, created_at, created_by, view_json, payload_json, payload_sha256
+                         FROM snapshots WHERE snapshot_id = ?""", [snapshot_id]).fetchone()
+    if row is None:
+        raise SnapshotNotFound(f"There is no snapshot {snapshot_id!r} in this tracker.")
+    text, digest = row[5], row[6]
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        raise SnapshotCorrupt(f"Snapshot {snapshot_id} does not match its checksum: its content has been altered.")
+    return Snapshot(row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(text), digest)
+
+
+def list_snapshots(con) -> pd.DataFrame:
+    return con.execute("""SELECT snapshot_id, title, created_at, created_by,
+                                 json_extract_string(payload_json, '$.as_of') AS as_of,
+                                 json_array_length(json_extract(payload_json, '$.actions')) AS actions,
+                                 payload_sha256
+                          FROM snapshots ORDER BY created_at DESC, snapshot_id""").df()
+
+
+def verify_all(con) -> list[str]:
+    """Ids of snapshots whose content no longer matches their checksum."""
+    bad = []
+    for sid, text, digest in con.execute("SELECT snapshot_id, payload_json, payload_sha256 FROM snapshots").fetchall():
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            bad.append(sid)
+    return bad
+
+
+def dataset(snap: Snapshot) -> queries.Dataset:
+    """The snapshot as a Dataset, so every page function can show it."""
+    state = pd.DataFrame(snap.payload["actions"], columns=STATE_COLUMNS)
+    for col in DATE_COLUMNS:
+        state[col] = pd.to_datetime(state[col]).dt.date
+    state["overdue"] = state["overdue"].astype(bool)
+    events = pd.DataFrame(snap.payload["events"], columns=queries.EVENT_COLUMNS)
+    events["effective_date"] = pd.to_datetime(events["effective_date"]).dt.date
+    plans = pd.DataFrame(snap.payload["plans"])
+    if len(plans):
+        plans["published_start"] = pd.to_datetime(plans["published_start"]).dt.date
+    return queries.Dataset(state, events, snap.as_of, "snapshot", plans)
+
+
+def compare(before: queries.Dataset, after: queries.Dataset) -> pd.DataFrame:
+    """Which actions changed status, became overdue, or were completed between two datasets."""
+    cols = ["action_id", "plan_id", "title", "status", "overdue", "due_date"]
+    m = before.state[cols].merge(after.state[cols], on="action_id", how="outer", suffixes=("_before", "_after"),
+                                 indicator=True)
+    m["plan_id"] = m["plan_id_after"].fillna(m["plan_id_before"])
+    m["title"] = m["title_after"].fillna(m["title_before"])
+    overdue_before = m["overdue_before"].astype("boolean").fillna(False)
+    overdue_after = m["overdue_after"].astype("boolean").fillna(False)
+    m["changed_status"] = (m["_merge"] == "both") & (m["status_before"] != m["status_after"])
+    m["became_overdue"] = ~overdue_before & overdue_after
+    m["completed_since"] = (m["status_after"] == COMPLETED) & (m["status_before"] != COMPLETED)
+    m["only_in"] = m["_merge"].map({"left_only": "before", "right_only": "after", "both": ""}).astype(str)
+    keep = m[m["changed_status"] | m["became_overdue"] | m["completed_since"] | (m["only_in"] != "")]
+    return keep[["action_id", "plan_id", "title", "status_before", "status_after", "changed_status",
+                 "became_overdue", "completed_since", "only_in"]].sort_values("action_id").reset_index(drop=True)
+
+
+def current_for(con, snap: Snapshot) -> queries.Dataset:
+    """Today's tracker, narrowed by the snapshot's own filters: the fair thing to compare it with."""
+    ds = queries.load_dataset(con)
+    f = queries.Filters(**{k: v for k, v in snap.payload.get("filters", {}).items()})
+    ds.state = queries.filter_actions(ds.state, f, ds.as_of)
+    return ds
