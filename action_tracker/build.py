@@ -19,7 +19,7 @@ import pandas as pd
 from loaders import PLANS_DIR, LoadedPlan, OwnerRegistry, load_plan, read_manifest
 from loaders.timing import publication_window
 
-from .db import ROOT, transaction
+from .db import ROOT, registered, transaction
 
 UPDATES_DIR = ROOT / "data" / "updates"
 
@@ -80,11 +80,10 @@ def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_D
     with transaction(con):
         owners = pd.DataFrame([{"owner_id": o.owner_id, "name": o.name, "parent_id": o.parent_id,
                                 "jurisdiction": o.jurisdiction} for o in registry.owners.values()])
-        con.register("incoming_owners", owners)
-        con.execute("""INSERT INTO owners SELECT owner_id, name, parent_id, jurisdiction FROM incoming_owners
-                       ON CONFLICT (owner_id) DO UPDATE SET name = excluded.name,
-                       parent_id = excluded.parent_id, jurisdiction = excluded.jurisdiction""")
-        con.unregister("incoming_owners")
+        with registered(con, "incoming_owners", owners):
+            con.execute("""INSERT INTO owners SELECT owner_id, name, parent_id, jurisdiction FROM incoming_owners
+                           ON CONFLICT (owner_id) DO UPDATE SET name = excluded.name,
+                           parent_id = excluded.parent_id, jurisdiction = excluded.jurisdiction""")
 
         for lp in loaded:
             m = lp.meta
@@ -114,23 +113,22 @@ def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_D
                     report.changed += 1
                 else:
                     report.unchanged += 1
-            con.register("incoming_actions", rows)
             cols = ", ".join(ACTION_COLUMNS)
             updates = ", ".join(f"{c} = excluded.{c}" for c in ACTION_COLUMNS if c != "action_id")
-            con.execute(f"""
+            with registered(con, "incoming_actions", rows):
+                con.execute(f"""
                 INSERT INTO actions ({cols}, first_loaded_at, updated_at, retired_at)
                 SELECT {cols}, $now, $now, NULL FROM incoming_actions
                 ON CONFLICT (action_id) DO UPDATE SET {updates},
                   updated_at = CASE WHEN actions.content_sha256 = excluded.content_sha256
                                     THEN actions.updated_at ELSE excluded.updated_at END,
                   retired_at = NULL""", {"now": now})
-            retired = con.execute("""
-                UPDATE actions SET retired_at = $now
-                WHERE plan_id = $plan AND retired_at IS NULL
-                  AND action_id NOT IN (SELECT action_id FROM incoming_actions)
-                RETURNING action_id""", {"now": now, "plan": m["plan_id"]}).fetchall()
+                retired = con.execute("""
+                    UPDATE actions SET retired_at = $now
+                    WHERE plan_id = $plan AND retired_at IS NULL
+                      AND action_id NOT IN (SELECT action_id FROM incoming_actions)
+                    RETURNING action_id""", {"now": now, "plan": m["plan_id"]}).fetchall()
             report.retired += len(retired)
-            con.unregister("incoming_actions")
 
             links = pd.DataFrame(
                 [{"action_id": a.action_id, "owner_id": oid, "role": "lead" if pos == 0 and a.lead_owner_id else "other",
@@ -141,9 +139,8 @@ def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_D
                 columns=["action_id", "owner_id", "role", "position"])
             con.execute("DELETE FROM action_owners WHERE action_id IN (SELECT action_id FROM actions WHERE plan_id = ?)",
                         [m["plan_id"]])
-            con.register("incoming_links", links)
-            con.execute("INSERT INTO action_owners SELECT action_id, owner_id, role, position FROM incoming_links")
-            con.unregister("incoming_links")
+            with registered(con, "incoming_links", links):
+                con.execute("INSERT INTO action_owners SELECT action_id, owner_id, role, position FROM incoming_links")
             report.plans[m["plan_id"]] = len(lp.actions)
 
     if updates_dir is not None and updates_dir.is_dir():

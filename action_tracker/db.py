@@ -52,6 +52,31 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     return con
 
 
+def fetch_one(con, sql: str, params=None):
+    """The first row of a query, or None, with the result read to its end.
+
+    DuckDB 2 keeps a partly read result open on its connection and then refuses register();
+    fetchall() closes it.
+    """
+    rows = con.execute(sql, params if params is not None else []).fetchall()
+    return rows[0] if rows else None
+
+
+@contextmanager
+def registered(con, name: str, frame):
+    """Make a DataFrame visible to SQL as `name` for the block.
+
+    DuckDB 2 refuses register() while an earlier result on the connection is partly read
+    (by a caller's fetchone(), say); a trivial query closes that result first.
+    """
+    con.execute("SELECT 1").fetchall()
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """Every write goes through here: all of it lands, or none of it does."""

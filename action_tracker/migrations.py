@@ -131,7 +131,7 @@ def applied(con) -> list[int]:
 
 def check_not_newer(con) -> None:
     try:
-        rows = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        rows = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0]
     except Exception:
         return
     if rows and rows[0] and rows[0] > LATEST:

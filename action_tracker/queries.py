@@ -12,6 +12,8 @@ from datetime import date
 
 import pandas as pd
 
+from .db import fetch_one
+
 from .state import COUNTING_EVENTS, action_state
 from .statuses import BLOCKED, CANCELLED, COMPLETED, IN_PROGRESS, NOT_STARTED, STATUSES
 
@@ -153,9 +155,9 @@ def most_overdue(state: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 
 def last_updated(con) -> dict:
-    row = con.execute("""SELECT (SELECT max(recorded_at) FROM status_events),
+    row = fetch_one(con, """SELECT (SELECT max(recorded_at) FROM status_events),
                                 (SELECT max(loaded_at) FROM plans),
-                                (SELECT max(uploaded_at) FROM uploads)""").fetchone()
+                                (SELECT max(uploaded_at) FROM uploads)""")
     return {"last_status_change": row[0], "last_build": row[1], "last_upload": row[2]}
 
 

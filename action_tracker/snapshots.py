@@ -19,7 +19,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from . import exports, queries
-from .db import transaction
+from .db import fetch_one, transaction
 from .statuses import COMPLETED
 
 FORMAT_VERSION = 1
@@ -91,8 +91,8 @@ def load(con, snapshot_id: str | None) -> Snapshot:
     if not snapshot_id or not ID_PATTERN.match(snapshot_id):
         raise SnapshotNotFound(f"{snapshot_id!r} is not a snapshot id: ids are 22 letters, digits, '-' or '_'. "
                                "Check that the link was copied whole.")
-    row = con.execute("""SELECT snapshot_id, title, created_at, created_by, view_json, payload_json, payload_sha256
-                         FROM snapshots WHERE snapshot_id = ?""", [snapshot_id]).fetchone()
+    row = fetch_one(con, """SELECT snapshot_id, title, created_at, created_by, view_json, payload_json, payload_sha256
+                         FROM snapshots WHERE snapshot_id = ?""", [snapshot_id])
     if row is None:
         raise SnapshotNotFound(f"There is no snapshot {snapshot_id!r} in this tracker.")
     text, digest = row[5], row[6]

@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from .db import registered
 from .statuses import CLOSED, IN_PROGRESS, NOT_STARTED
 
 COUNTING_EVENTS = """
@@ -20,7 +21,7 @@ COUNTING_EVENTS = """
       AND NOT EXISTS (SELECT 1 FROM status_events r WHERE r.reverts_event_id = e.event_id)
 """
 
-STATE_SQL = f"""
+LATEST_CTES = f"""
 WITH ev AS ({COUNTING_EVENTS} AND e.effective_date <= $as_of),
 last_status AS (
     SELECT action_id, status, effective_date AS status_date, note, evidence_url, source, confidence
@@ -34,7 +35,9 @@ last_due AS (
 last_lead AS (
     SELECT action_id, lead_owner_id FROM ev WHERE lead_owner_id IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY effective_date DESC, event_id DESC) = 1
-),
+)"""
+
+STATE_SQL = LATEST_CTES + f""",
 started AS (
     SELECT action_id, min(effective_date) AS started_on FROM ev
     WHERE status = '{IN_PROGRESS}' GROUP BY action_id
@@ -67,6 +70,36 @@ LEFT JOIN owners lo ON lo.owner_id = coalesce(ll.lead_owner_id, a.lead_owner_id)
 WHERE a.retired_at IS NULL
 ORDER BY a.plan_id, a.seq
 """
+
+
+# What an upload is compared with: the latest status, due date, owner and evidence of each action.
+UPLOAD_STATE_SQL = LATEST_CTES + f"""
+SELECT a.action_id, a.title, coalesce(ls.status, '{NOT_STARTED}') AS status,
+       coalesce(ld.due_date, a.due_date) AS due_date, coalesce(ll.lead_owner_id, a.lead_owner_id) AS lead_owner_id,
+       ls.note AS last_note, ls.evidence_url AS last_evidence_url, ls.source AS last_source
+FROM actions a
+LEFT JOIN last_status ls USING (action_id)
+LEFT JOIN last_due ld USING (action_id)
+LEFT JOIN last_lead ll USING (action_id)
+WHERE a.retired_at IS NULL
+"""
+
+
+def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
+    """For each uploaded row (row_no, action_id), the action's current state, in row order.
+
+    One join in DuckDB, narrowed to the actions the file names; an unknown id gets nulls.
+    """
+    sql = UPLOAD_STATE_SQL.replace(
+        "AND e.effective_date <= $as_of",
+        "AND e.effective_date <= $as_of AND e.action_id IN (SELECT action_id FROM upload_rows)")
+    sql += " AND a.action_id IN (SELECT action_id FROM upload_rows)"
+    with registered(con, "upload_rows", rows[["row_no", "action_id"]]):
+        df = con.execute(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
+                             FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)
+                             ORDER BY u.row_no""", {"as_of": as_of}).df()
+    df["due_date"] = pd.to_datetime(df["due_date"]).dt.date
+    return df
 
 
 def action_state(con, as_of: date | None = None) -> pd.DataFrame:

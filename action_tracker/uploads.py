@@ -26,21 +26,25 @@ cells holding real dates are read as dates.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import hashlib
 import io
 import os
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from . import auth
-from .db import transaction
-from .state import action_state
+from .db import fetch_one, registered, transaction
+from .state import action_state, upload_state
 from .statuses import CONFIDENCE, STATUSES, normalise
 
 MAX_BYTES = int(float(os.environ.get("ACTION_TRACKER_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
@@ -79,11 +83,17 @@ class UploadRejected(Exception):
 
 @dataclass
 class Table:
+    """An uploaded file read as a table: its header as written, and one row per record.
+
+    `frame` holds every non-blank record as text, with its spreadsheet row number in `__row`
+    and the columns in header order (named by position, so duplicated names survive).
+    """
     file_name: str
     sha256: str
     kind: str  # csv or xlsx
     columns: list[str]
-    rows: list[tuple[int, list[str]]]  # (spreadsheet row, cells)
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)  # records that are not rows of the table
     notes: list[str] = field(default_factory=list)
 
 
@@ -109,23 +119,32 @@ def read_table(data: bytes, file_name: str = "upload") -> Table:
             raise UploadRejected(file_name, [Problem("this is a ZIP archive, not an .xlsx workbook or a CSV")])
         if not file_name.lower().endswith((".xlsx", ".xlsm")):
             notes.append(f"{file_name} is an Excel workbook whatever its name says; read as .xlsx")
-        columns, rows = _read_xlsx(data, file_name)
-        return Table(file_name, sha, "xlsx", columns, rows, notes)
+        header, records = _read_xlsx(data, file_name)
+        frame, problems = _frame(header, records)
+        return Table(file_name, sha, "xlsx", header, frame, problems, notes)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UploadRejected(file_name, [Problem(
             "this is an old-style Excel .xls (or another Office binary) file: save it as .xlsx or CSV")])
     text, encoding_note = _decode(data, file_name)
     if encoding_note:
         notes.append(encoding_note)
-    columns, rows, delimiter_note = _read_csv(text, file_name)
+    header, delimiter, delimiter_note = _header(text, file_name)
     if delimiter_note:
         notes.append(delimiter_note)
-    return Table(file_name, sha, "csv", columns, rows, notes)
+    frame = _read_csv_fast(text, delimiter, len(header))
+    if frame is not None:
+        return Table(file_name, sha, "csv", header, frame, [], notes)
+    frame, problems = _frame(header, _read_csv_records(text, delimiter, file_name))
+    return Table(file_name, sha, "csv", header, frame, problems, notes)
 
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str | None]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), None
+        try:
+            return data[3:].decode("utf-8"), None
+        except UnicodeDecodeError as e:
+            raise UploadRejected(file_name, [Problem(
+                f"starts like UTF-8 but byte {data[3 + e.start]:#04x} at offset {3 + e.start} is not UTF-8")]) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "decoded as UTF-16 (byte-order mark found)"
@@ -162,7 +181,8 @@ def _norm_header(h: str) -> str:
     return re.sub(r"\s+", "_", str(h).strip().lstrip("\ufeff").strip().lower())
 
 
-def _read_csv(text: str, file_name: str) -> tuple[list[str], list[tuple[int, list[str]]], str | None]:
+def _header(text: str, file_name: str) -> tuple[list[str], str, str | None]:
+    """The header record and the delimiter that makes sense of it."""
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise UploadRejected(file_name, [Problem("the first line is empty: it must be the header", row=1)])
@@ -175,6 +195,44 @@ def _read_csv(text: str, file_name: str) -> tuple[list[str], list[tuple[int, lis
     if delimiter != ",":
         name = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[delimiter]
         note = f"columns are separated by {name}, not commas; read that way"
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration) as e:
+        raise UploadRejected(file_name, [Problem(f"the header is not a well-formed CSV line: {e}", row=1)]) from None
+    return header, delimiter, note
+
+
+def _read_csv_fast(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
+    """DuckDB's CSV reader, for files it reads exactly as the slow path would; else None.
+
+    Blank lines and malformed records are left to the slow path, which reports each one
+    with its row; DuckDB would skip the one and stop at the other.
+    """
+    if re.search(r"\n[ \t]*\r?\n", text) or width == 0 or text.count('"') % 2:
+        return None  # blank lines, or a quote left open: DuckDB would skip or swallow records
+    import duckdb
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+        try:
+            with duckdb.connect() as mem:
+                df = mem.execute(f"""
+                    SELECT (row_number() OVER () + 1)::BIGINT AS __row, *
+                    FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = true, auto_detect = false,
+                                  columns = {{{cols}}}, strict_mode = true, null_padding = false,
+                                  parallel = false)""", [str(path), delimiter]).df()
+        except duckdb.Error:
+            return None
+    df.columns = ["__row"] + [f"c{i}" for i in range(width)]
+    if '"' not in text:  # without quotes every line is one record: check that none went missing
+        lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if len(df) != lines - 1:
+            return None
+    return df.fillna("")
+
+
+def _read_csv_records(text: str, delimiter: str, file_name: str) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows, record = [], 0
     try:
@@ -183,10 +241,24 @@ def _read_csv(text: str, file_name: str) -> tuple[list[str], list[tuple[int, lis
             rows.append((record, cells))
     except csv.Error as e:
         raise UploadRejected(file_name, [Problem(f"not a well-formed CSV: {e}", row=record + 1)]) from None
-    if not rows:
-        raise UploadRejected(file_name, [Problem("the file has no header")])
-    header = rows[0][1]
-    return header, rows[1:], note
+    return rows[1:]
+
+
+def _frame(header: list[str], records: list[tuple[int, list[str]]]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Records -> frame of the well-formed ones, and a problem for each record of the wrong width."""
+    width = len(header)
+    problems, good = [], []
+    for row_no, cells in records:
+        if not any(str(c).strip() for c in cells):
+            continue  # spreadsheets leave blank rows behind
+        if len(cells) != width:
+            problems.append(Problem(f"the row has {len(cells)} fields; the header has {width}", row=row_no))
+            continue
+        good.append((row_no, cells))
+    columns = {"__row": [r for r, _ in good]}
+    for i in range(width):
+        columns[f"c{i}"] = [str(cells[i]) for _, cells in good]
+    return pd.DataFrame(columns), problems
 
 
 def _cell(v) -> str:
@@ -218,10 +290,7 @@ def _read_xlsx(data: bytes, file_name: str) -> tuple[list[str], list[tuple[int, 
     width = len(header)
     body = []
     for n, cells in rows[1:]:
-        if any(c != "" for c in cells[width:]):
-            body.append((n, cells))
-        else:
-            body.append((n, cells[:width]))
+        body.append((n, cells if any(c != "" for c in cells[width:]) else cells[:width]))
     return header, body
 
 
@@ -246,17 +315,30 @@ class Change:
     owner_to_name: str | None = None
 
 
+CHANGE_COLUMNS = [f.name for f in dataclasses.fields(Change)]
+
+
 @dataclass
 class Preview:
     table: Table
     problems: list[Problem]
-    changes: list[Change]
-    unchanged: list[tuple[int, str]]  # (row, action id)
+    change_frame: pd.DataFrame  # one row per row that changes the tracker, CHANGE_COLUMNS
+    unchanged_frame: pd.DataFrame  # row_no, action_id
     already_applied: int | None = None  # upload id of an earlier, identical, still-applied file
+    data_version: tuple | None = None  # the store as it was when this preview was made
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @functools.cached_property
+    def changes(self) -> list[Change]:
+        return [Change(**{k: (None if _missing(v) else v) for k, v in r.items()})
+                for r in self.change_frame.to_dict(orient="records")]
+
+    @functools.cached_property
+    def unchanged(self) -> list[tuple[int, str]]:
+        return list(zip(self.unchanged_frame["row_no"].astype(int), self.unchanged_frame["action_id"]))
 
     def problem_lines(self) -> list[str]:
         lines = [p.describe(self.table.file_name) for p in self.problems[:SHOWN]]
@@ -264,20 +346,32 @@ class Preview:
             lines.append(f"… and {len(self.problems) - SHOWN} more ({len(self.problems)} problems in all)")
         return lines
 
-    def changes_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{
-            "row": c.row, "action_id": c.action_id, "title": c.title,
-            "status": c.status_from if c.status_from == c.status_to else f"{c.status_from} → {c.status_to}",
-            "effective_date": c.effective_date,
-            "due_date": "" if c.due_to is None else f"{c.due_from or '—'} → {c.due_to}",
-            "lead_owner": "" if c.owner_to is None else f"→ {c.owner_to_name}",
-            "note": c.note or "", "evidence_url": c.evidence_url or "", "confidence": c.confidence or "",
-        } for c in self.changes])
+    def changes_frame(self, limit: int = 10_000) -> pd.DataFrame:
+        """What the preview table shows (the first `limit` changes)."""
+        c = self.change_frame.head(limit)
+        return pd.DataFrame({
+            "row": c["row"], "action_id": c["action_id"], "title": c["title"],
+            "status": [a if a == b else f"{a} → {b}" for a, b in zip(c["status_from"], c["status_to"])],
+            "effective_date": c["effective_date"],
+            "due_date": ["" if _missing(t) else f"{'—' if _missing(f) else f} → {t}" for f, t in zip(c["due_from"], c["due_to"])],
+            "lead_owner": ["" if _missing(o) else f"→ {o}" for o in c["owner_to_name"]],
+            "note": c["note"].fillna(""), "evidence_url": c["evidence_url"].fillna(""),
+            "confidence": c["confidence"].fillna(""),
+        })
+
+
+def _missing(v) -> bool:
+    return v is None or (not isinstance(v, (list, tuple, str)) and pd.isna(v))
 
 
 def unguard(value: str) -> str:
     """Undo the export's guard against spreadsheet formulas: "'=SUM(A1)" reads back as "=SUM(A1)"."""
     return value[1:] if value.startswith("'") and value[1:2] and value[1] in FORMULA_START else value
+
+
+def _unguard_column(s: pd.Series) -> pd.Series:
+    guarded = s.str.startswith("'") & s.str.slice(1, 2).isin(list(FORMULA_START))
+    return s.where(~guarded, s.str.slice(1))
 
 
 def parse_iso_date(value: str) -> date | None:
@@ -310,9 +404,23 @@ def _owner_lookup(con) -> dict[str, tuple[str, str]]:
     return lookup
 
 
+def data_version(con) -> tuple:
+    return fetch_one(con, """SELECT (SELECT coalesce(max(event_id), 0) FROM status_events),
+                                 (SELECT max(updated_at) FROM actions), (SELECT count(*) FROM actions)""")
+
+
+def _per_value(s: pd.Series, fn) -> pd.Series:
+    """Apply fn once per distinct value: uploads repeat statuses, dates and owners a lot."""
+    codes, uniques = pd.factorize(s)
+    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=s.index, dtype=object)  # code -1 (missing) takes the None
+
+
 def validate(con, table: Table, today: date | None = None, progress: Progress | None = None) -> Preview:
     """Every problem in the file at once, and what each good row would change."""
     today = today or date.today()
+    empty_changes = pd.DataFrame(columns=CHANGE_COLUMNS)
+    empty_unchanged = pd.DataFrame(columns=["row_no", "action_id"])
     problems: list[Problem] = []
     columns = [_norm_header(c) for c in table.columns]
     for i, col in enumerate(columns):
@@ -327,98 +435,99 @@ def validate(con, table: Table, today: date | None = None, progress: Progress | 
         if col not in columns:
             problems.append(Problem("a required column is missing", row=1, column=col))
     if problems:
-        return Preview(table, problems, [], [])
-    if not any(any(c.strip() for c in cells) for _, cells in table.rows):
-        return Preview(table, [Problem("the file has a header but no rows")], [], [])
-
-    state = action_state(con, today).set_index("action_id")
-    owners = _owner_lookup(con)
-    pos = {c: columns.index(c) for c in columns}
-    seen: dict[str, int] = {}
-    changes, unchanged = [], []
-    total = len(table.rows)
-    for k, (row_no, cells) in enumerate(table.rows):
-        if progress and k % 5000 == 0:
-            progress(k / max(total, 1), f"validating row {k:,} of {total:,}")
-        if not any(c.strip() for c in cells):
-            continue  # spreadsheets leave blank rows behind
-        if len(cells) != len(columns):
-            problems.append(Problem(f"the row has {len(cells)} fields; the header has {len(columns)}", row=row_no))
-            continue
-        get = {c: unguard(cells[i].strip()) for c, i in pos.items()}
-        row_problems = []
-        aid = get["action_id"]
-        if not aid:
-            row_problems.append(Problem("action_id is empty", row_no, "action_id", ""))
-        elif aid not in state.index:
-            row_problems.append(Problem("unknown action id", row_no, "action_id", aid))
-        elif aid in seen:
-            row_problems.append(Problem(f"the same action is already updated in row {seen[aid]}",
-                                        row_no, "action_id", aid))
-        else:
-            seen[aid] = row_no
-        status = normalise(get["status"])
-        if status is None:
-            row_problems.append(Problem(f"not a status; use one of {', '.join(STATUSES)} "
-                                        "(or a synonym listed in the README)", row_no, "status", get["status"]))
-        eff = today
-        if get.get("effective_date"):
-            eff = parse_iso_date(get["effective_date"])
-            if eff is None:
-                row_problems.append(Problem(_date_problem(get["effective_date"]), row_no, "effective_date",
-                                            get["effective_date"]))
-            elif eff > today:
-                row_problems.append(Problem(f"the effective date is after today ({today.isoformat()})",
-                                            row_no, "effective_date", get["effective_date"]))
-        url = get.get("evidence_url") or None
-        if url and not re.match(r"^https?://\S+$", url):
-            row_problems.append(Problem("evidence_url must be a web address starting http:// or https://",
-                                        row_no, "evidence_url", url))
-        conf = (get.get("confidence") or "").lower() or None
-        if conf and conf not in CONFIDENCE:
-            row_problems.append(Problem(f"confidence must be one of {', '.join(CONFIDENCE)}", row_no,
-                                        "confidence", get["confidence"]))
-        due_to = None
-        if get.get("due_date"):
-            due_to = parse_iso_date(get["due_date"])
-            if due_to is None:
-                row_problems.append(Problem(_date_problem(get["due_date"]), row_no, "due_date", get["due_date"]))
-        owner_to = None
-        if get.get("lead_owner"):
-            owner_to = owners.get(get["lead_owner"].lower())
-            if owner_to is None:
-                row_problems.append(Problem("unknown owner; use a name from the template or data/owners.csv",
-                                            row_no, "lead_owner", get["lead_owner"]))
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        cur = state.loc[aid]
-        cur_due = cur["due_date"] if not pd.isna(cur["due_date"]) else None
-        due_change = due_to if due_to is not None and due_to != cur_due else None
-        owner_change = owner_to if owner_to is not None and owner_to[0] != cur["lead_owner_id"] else None
-        note, source = get.get("note") or None, get.get("source") or None
-
-        # A filled cell that differs from what the action's latest event says is news; a blank cell is not.
-        news = any(v is not None and (pd.isna(stored) or v != stored) for v, stored in
-                   ((note, cur["last_note"]), (url, cur["last_evidence_url"]), (source, cur["last_source"])))
-        if status == cur["status"] and due_change is None and owner_change is None and not news:
-            unchanged.append((row_no, aid))
-            continue
-        changes.append(Change(
-            row=row_no, action_id=aid, title=cur["title"], status_from=cur["status"], status_to=status,
-            effective_date=eff, note=note, evidence_url=url, source=source, confidence=conf,
-            due_from=cur_due, due_to=due_change,
-            owner_from=None if pd.isna(cur["lead_owner_id"]) else cur["lead_owner_id"],
-            owner_to=owner_change[0] if owner_change else None,
-            owner_to_name=owner_change[1] if owner_change else None))
+        return Preview(table, problems, empty_changes, empty_unchanged)
+    if table.frame.empty and not table.problems:
+        return Preview(table, [Problem("the file has a header but no rows")], empty_changes, empty_unchanged)
     if progress:
-        progress(1.0, f"validated {total:,} rows")
-    earlier = con.execute("""
+        progress(0.05, f"checking {len(table.frame):,} rows")
+
+    f = pd.DataFrame({"row_no": table.frame["__row"].astype("int64")})
+    for i, col in enumerate(columns):
+        f[col] = _unguard_column(table.frame[f"c{i}"].astype(str).str.strip())
+    for col in OPTIONAL:
+        if col not in f:
+            f[col] = ""
+    found: list[tuple[pd.Series, str, str, object]] = []  # (mask, column, reason, reason per value)
+
+    f = f.sort_values("row_no", kind="stable").reset_index(drop=True)
+    ids = f["action_id"]
+    cur_all = upload_state(con, today, f)  # aligned with f, row for row
+    known = cur_all["known"].astype(bool)
+    found.append((ids == "", "action_id", "action_id is empty", None))
+    found.append(((ids != "") & ~known, "action_id", "unknown action id", None))
+    dup = known & ids.duplicated(keep="first")
+    if dup.any():
+        first_row = f[known].drop_duplicates("action_id").set_index("action_id")["row_no"]
+        found.append((dup, "action_id", None, lambda r: f"the same action is already updated in row {first_row[r.action_id]}"))
+    status = _per_value(f["status"], normalise)
+    found.append((status.isna(), "status", f"not a status; use one of {', '.join(STATUSES)} "
+                                           "(or a synonym listed in the README)", None))
+    eff = _per_value(f["effective_date"], lambda v: today if v == "" else parse_iso_date(v))
+    bad_eff = eff.isna()
+    found.append((bad_eff, "effective_date", None, lambda r: _date_problem(r.effective_date)))
+    late = ~bad_eff & (eff.map(lambda d: d is not None and d > today, na_action="ignore").fillna(False).astype(bool))
+    found.append((late, "effective_date", f"the effective date is after today ({today.isoformat()})", None))
+    url = f["evidence_url"]
+    found.append(((url != "") & ~url.str.match(r"^https?://\S+$"), "evidence_url",
+                  "evidence_url must be a web address starting http:// or https://", None))
+    conf = f["confidence"].str.lower()
+    found.append(((conf != "") & ~conf.isin(CONFIDENCE), "confidence",
+                  f"confidence must be one of {', '.join(CONFIDENCE)}", None))
+    due_to = _per_value(f["due_date"], lambda v: None if v == "" else parse_iso_date(v))
+    found.append(((f["due_date"] != "") & due_to.isna(), "due_date", None, lambda r: _date_problem(r.due_date)))
+    owner_to = pd.Series(None, index=f.index, dtype=object)
+    if (f["lead_owner"] != "").any():
+        owners = _owner_lookup(con)
+        owner_to = _per_value(f["lead_owner"], lambda v: owners.get(v.lower()) if v else None)
+        found.append(((f["lead_owner"] != "") & owner_to.isna(), "lead_owner",
+                      "unknown owner; use a name from the template or data/owners.csv", None))
+
+    bad_rows = pd.Series(False, index=f.index)
+    order = {c: i for i, c in enumerate(["action_id", *ALLOWED])}
+    listed = []
+    for mask, column, reason, reason_of in found:
+        mask = mask.fillna(False).astype(bool)
+        # An unknown or repeated id already says what is wrong with a row's id.
+        bad_rows |= mask
+        for r in f[mask].itertuples(index=False):
+            listed.append(Problem(reason if reason_of is None else reason_of(r), int(r.row_no), column,
+                                  getattr(r, column)))
+    listed += table.problems
+    listed.sort(key=lambda p: (p.row or 0, order.get(p.column, 99)))
+    if progress:
+        progress(0.6, "comparing with the tracker")
+
+    good = f[~bad_rows].assign(status_to=status[~bad_rows], eff=eff[~bad_rows], due_to=due_to[~bad_rows],
+                               owner=owner_to[~bad_rows])
+    cur = cur_all[~bad_rows]
+    due_from = cur["due_date"]
+    due_change = good["due_to"].notna() & (good["due_to"] != due_from)
+    owner_id = good["owner"].map(lambda o: o[0], na_action="ignore")
+    owner_change = owner_id.notna() & (owner_id != cur["lead_owner_id"])
+    news = pd.Series(False, index=good.index)
+    for col, stored in (("note", "last_note"), ("evidence_url", "last_evidence_url"), ("source", "last_source")):
+        news |= (good[col] != "") & (cur[stored].isna() | (good[col] != cur[stored]))
+    changed = (good["status_to"] != cur["status"]) | due_change | owner_change | news
+    c = good[changed]
+    k = cur[changed]
+    change_frame = pd.DataFrame({
+        "row": c["row_no"].astype(int), "action_id": c["action_id"], "title": k["title"],
+        "status_from": k["status"], "status_to": c["status_to"], "effective_date": c["eff"],
+        "note": c["note"].replace("", None), "evidence_url": c["evidence_url"].replace("", None),
+        "source": c["source"].replace("", None), "confidence": c["confidence"].str.lower().replace("", None),
+        "due_from": k["due_date"], "due_to": c["due_to"].where(due_change[changed], None),
+        "owner_from": k["lead_owner_id"], "owner_to": owner_id[changed].where(owner_change[changed], None),
+        "owner_to_name": c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
+    }, columns=CHANGE_COLUMNS).reset_index(drop=True)
+    unchanged_frame = good.loc[~changed, ["row_no", "action_id"]].reset_index(drop=True)
+    if progress:
+        progress(1.0, f"checked {len(f):,} rows")
+    earlier = fetch_one(con, """
         SELECT u.upload_id FROM uploads u
         WHERE u.sha256 = ? AND u.reverts_upload_id IS NULL
           AND NOT EXISTS (SELECT 1 FROM uploads r WHERE r.reverts_upload_id = u.upload_id)
-        ORDER BY u.upload_id DESC LIMIT 1""", [table.sha256]).fetchone()
-    return Preview(table, problems, changes, unchanged, earlier[0] if earlier else None)
+        ORDER BY u.upload_id DESC LIMIT 1""", [table.sha256])
+    return Preview(table, listed, change_frame, unchanged_frame, earlier[0] if earlier else None, data_version(con))
 
 
 # --- applying ------------------------------------------------------------------------
@@ -440,15 +549,27 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _insert_events(con, events: pd.DataFrame, progress: Progress | None = None, chunk: int = 50_000) -> None:
+def _insert_events(con, events: pd.DataFrame, progress: Progress | None = None, chunk: int = 250_000) -> None:
+    """Insert events (without event_id: the sequence numbers them), in chunks for the progress bar."""
+    cols = [c for c in EVENT_COLUMNS if c != "event_id"]
     for start in range(0, len(events), chunk):
         part = events.iloc[start:start + chunk]
-        con.register("incoming_events", part)
-        con.execute(f"""INSERT INTO status_events ({', '.join(EVENT_COLUMNS)})
-                        SELECT {', '.join(EVENT_COLUMNS)} FROM incoming_events""")
-        con.unregister("incoming_events")
+        with registered(con, "incoming_events", part):
+            con.execute(f"""INSERT INTO status_events (event_id, {', '.join(cols)})
+                            SELECT nextval('status_event_ids'), {', '.join(cols)} FROM incoming_events""")
         if progress:
             progress(min(1.0, (start + len(part)) / len(events)), f"recorded {start + len(part):,} changes")
+
+
+def _events_frame(cf: pd.DataFrame, who: str, now: datetime, upload_id: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "action_id": cf["action_id"].astype(str), "status": cf["status_to"].astype(str),
+        "effective_date": pd.to_datetime(cf["effective_date"]),
+        "note": cf["note"], "evidence_url": cf["evidence_url"], "source": cf["source"],
+        "confidence": cf["confidence"], "due_date": pd.to_datetime(cf["due_to"]),
+        "lead_owner_id": cf["owner_to"], "recorded_by": who, "recorded_at": now, "upload_id": upload_id,
+        "reverts_event_id": pd.Series(pd.NA, index=cf.index, dtype="Int64"),
+    })
 
 
 def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
@@ -457,43 +578,29 @@ def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
     who = auth.require_editor(cred, secrets)
     if not preview.ok:
         raise ValueError(f"{preview.table.file_name} has {len(preview.problems)} problems; nothing was applied")
+    total = len(preview.change_frame) + len(preview.unchanged_frame)
     if preview.already_applied:
-        return ApplyResult(None, 0, len(preview.unchanged) + len(preview.changes),
-                           f"this file was already applied as upload #{preview.already_applied}; nothing changed")
-    if not preview.changes:
-        return ApplyResult(None, 0, len(preview.unchanged), "every row matches the tracker already; nothing changed")
+        return ApplyResult(None, 0, total, f"this file was already applied as upload #{preview.already_applied}; "
+                                           "nothing changed")
+    if preview.change_frame.empty:
+        return ApplyResult(None, 0, total, "every row matches the tracker already; nothing changed")
     now = now or _now()
+    cf = preview.change_frame
     with transaction(con):
-        # Validate again inside the transaction: another editor may have written since the preview.
-        fresh = validate(con, preview.table, today=now.date())
-        if [(c.action_id, c.status_from) for c in fresh.changes] != [(c.action_id, c.status_from) for c in preview.changes]:
-            raise ValueError("the tracker changed since this preview was made: preview the file again")
-        upload_id = con.execute("SELECT nextval('upload_ids')").fetchone()[0]
+        # Another editor may have written since the preview: then check the file again, inside the transaction.
+        if preview.data_version != data_version(con):
+            fresh = validate(con, preview.table, today=now.date())
+            if not fresh.ok or list(zip(fresh.change_frame["action_id"], fresh.change_frame["status_from"])) != \
+                    list(zip(cf["action_id"], cf["status_from"])):
+                raise ValueError("the tracker changed since this preview was made: preview the file again")
+        upload_id = fetch_one(con, "SELECT nextval('upload_ids')")[0]
         con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                     [upload_id, preview.table.file_name, preview.table.sha256, preview.table.kind,
-                     len(preview.changes) + len(preview.unchanged), len(preview.changes),
-                     len(preview.unchanged), who, now])
-        first_id = con.execute(f"SELECT nextval('status_event_ids') FROM range({len(preview.changes)})").fetchall()
-        events = pd.DataFrame({
-            "event_id": [r[0] for r in first_id],
-            "action_id": [c.action_id for c in preview.changes],
-            "status": [c.status_to for c in preview.changes],
-            "effective_date": [c.effective_date for c in preview.changes],
-            "note": [c.note for c in preview.changes],
-            "evidence_url": [c.evidence_url for c in preview.changes],
-            "source": [c.source for c in preview.changes],
-            "confidence": [c.confidence for c in preview.changes],
-            "due_date": [c.due_to for c in preview.changes],
-            "lead_owner_id": [c.owner_to for c in preview.changes],
-            "recorded_by": who, "recorded_at": now, "upload_id": upload_id, "reverts_event_id": None,
-        }, columns=EVENT_COLUMNS)
-        events["effective_date"] = pd.to_datetime(events["effective_date"])
-        events["due_date"] = pd.to_datetime(events["due_date"])
-        events["reverts_event_id"] = events["reverts_event_id"].astype("Int64")
-        _insert_events(con, events, progress)
-    return ApplyResult(upload_id, len(preview.changes), len(preview.unchanged),
-                       f"upload #{upload_id}: {len(preview.changes)} changes recorded, "
-                       f"{len(preview.unchanged)} rows changed nothing")
+                     total, len(cf), len(preview.unchanged_frame), who, now])
+        _insert_events(con, _events_frame(cf, who, now, upload_id), progress)
+    return ApplyResult(upload_id, len(cf), len(preview.unchanged_frame),
+                       f"upload #{upload_id}: {len(cf)} changes recorded, "
+                       f"{len(preview.unchanged_frame)} rows changed nothing")
 
 
 def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
@@ -502,42 +609,34 @@ def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
     who = auth.require_editor(cred, secrets)
     now = now or _now()
     with transaction(con):
-        row = con.execute("SELECT reverts_upload_id FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+        row = fetch_one(con, "SELECT reverts_upload_id FROM uploads WHERE upload_id = ?", [upload_id])
         if row is None:
             raise ValueError(f"there is no upload #{upload_id}")
         if row[0] is not None:
             raise ValueError(f"upload #{upload_id} is itself a revert; apply the file again instead")
-        done = con.execute("SELECT upload_id FROM uploads WHERE reverts_upload_id = ?", [upload_id]).fetchone()
+        done = fetch_one(con, "SELECT upload_id FROM uploads WHERE reverts_upload_id = ?", [upload_id])
         if done:
             raise ValueError(f"upload #{upload_id} was already reverted by upload #{done[0]}")
-        targets = con.execute("""
-            SELECT e.event_id, e.action_id FROM status_events e
+        targets = fetch_one(con, """
+            SELECT count(*) FROM status_events e
             WHERE e.upload_id = ? AND NOT EXISTS (SELECT 1 FROM status_events r WHERE r.reverts_event_id = e.event_id)
-            ORDER BY e.event_id""", [upload_id]).fetchall()
-        new_id = con.execute("SELECT nextval('upload_ids')").fetchone()[0]
+        """, [upload_id])[0]
+        new_id = fetch_one(con, "SELECT nextval('upload_ids')")[0]
         con.execute("INSERT INTO uploads VALUES (?, ?, '', 'revert', ?, ?, 0, ?, ?, ?)",
-                    [new_id, f"revert of upload #{upload_id}", len(targets), len(targets), who, now, upload_id])
-        # The status each action falls back to, shown on the revert event for readers of the history.
-        fallback = dict(con.execute(f"""
-            WITH ev AS ({COUNTING_FALLBACK})
-            SELECT action_id, status FROM ev
-            QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY effective_date DESC, event_id DESC) = 1
-        """, {"upload": upload_id}).fetchall())
-        ids = con.execute(f"SELECT nextval('status_event_ids') FROM range({len(targets)})").fetchall()
-        events = pd.DataFrame({
-            "event_id": [r[0] for r in ids], "action_id": [t[1] for t in targets],
-            "status": [fallback.get(t[1], "Not started") for t in targets],
-            "effective_date": now.date(), "note": f"Reverts upload #{upload_id}", "evidence_url": None,
-            "source": None, "confidence": None, "due_date": None, "lead_owner_id": None,
-            "recorded_by": who, "recorded_at": now, "upload_id": new_id,
-            "reverts_event_id": [t[0] for t in targets]}, columns=EVENT_COLUMNS)
-        events["effective_date"] = pd.to_datetime(events["effective_date"])
-        events["due_date"] = pd.to_datetime(events["due_date"])
-        events["reverts_event_id"] = events["reverts_event_id"].astype("Int64")
-        if len(events):
-            _insert_events(con, events)
-    return ApplyResult(new_id, len(targets), 0, f"upload #{new_id} reverts upload #{upload_id}: "
-                                                f"{len(targets)} changes undone")
+                    [new_id, f"revert of upload #{upload_id}", targets, targets, who, now, upload_id])
+        # Each revert event names the status the action falls back to, for readers of the history.
+        con.execute(f"""
+            INSERT INTO status_events
+            WITH fallback AS (
+                SELECT action_id, status FROM ({COUNTING_FALLBACK})
+                QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY effective_date DESC, event_id DESC) = 1)
+            SELECT nextval('status_event_ids'), e.action_id, coalesce(f.status, 'Not started'), $day,
+                   'Reverts upload #' || $upload, NULL, NULL, NULL, NULL, NULL, $who, $now, $new, e.event_id
+            FROM status_events e LEFT JOIN fallback f USING (action_id)
+            WHERE e.upload_id = $upload
+              AND NOT EXISTS (SELECT 1 FROM status_events r WHERE r.reverts_event_id = e.event_id)
+            ORDER BY e.event_id""", {"upload": upload_id, "day": now.date(), "who": who, "now": now, "new": new_id})
+    return ApplyResult(new_id, targets, 0, f"upload #{new_id} reverts upload #{upload_id}: {targets} changes undone")
 
 
 def revertible(con) -> list[int]:

@@ -17,14 +17,14 @@ from datetime import date
 import streamlit as st
 
 from . import queries, views
-from .db import ROOT, StoreError, connect, db_path
+from .db import ROOT, StoreError, connect, db_path, fetch_one
 from .statuses import COLORS, STATUSES, fmt_date
 
 
 @st.cache_resource(show_spinner="Opening the tracker…")
 def _connection(path: str):
     con = connect(path)
-    if con.execute("SELECT count(*) FROM actions").fetchone()[0] == 0:
+    if fetch_one(con, "SELECT count(*) FROM actions")[0] == 0:
         from .build import build  # a fresh checkout: build the store from data/ once
         build(con)
     return con
@@ -40,9 +40,9 @@ def cursor():
 
 
 def data_version(cur) -> tuple:
-    return cur.execute("""SELECT (SELECT coalesce(max(event_id), 0) FROM status_events),
+    return fetch_one(cur, """SELECT (SELECT coalesce(max(event_id), 0) FROM status_events),
                                  (SELECT max(loaded_at) FROM plans),
-                                 (SELECT count(*) FROM snapshots)""").fetchone()
+                                 (SELECT count(*) FROM snapshots)""")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -328,3 +328,28 @@ def test_cli_import_dry_run_and_exit_codes(db_file, tmp_path, capsys):
 
 def test_problem_describe():
     assert Problem("bad", 3, "status", "x").describe("f.csv") == "f.csv, row 3, column 'status': bad (value 'x')"
+
+
+TRICKY = ('action_id,status,effective_date,note\r\n'
+          'UK-R01,Completed,2025-07-17,"a note, with a comma"\r\n'
+          'UK-R02,In progress,2025-03-01,"two\nlines and ""quotes"""\r\n'
+          "UK-R03,done,,'=1+1\r\n"
+          'UK-R04,Not started,,\r\n').encode()
+
+
+def test_fast_and_careful_readers_agree(con, monkeypatch):
+    fast = read_table(TRICKY, "t.csv")
+    monkeypatch.setattr(uploads, "_read_csv_fast", lambda *a: None)
+    careful = read_table(TRICKY, "t.csv")
+    assert fast.frame.astype(str).equals(careful.frame.astype(str))
+    assert list(fast.frame["__row"]) == [2, 3, 4, 5]
+    preview = validate(con, fast, today=TODAY)
+    assert [c.note for c in preview.changes] == ["a note, with a comma", 'two\nlines and "quotes"', "=1+1"]
+
+
+def test_clean_files_take_the_fast_reader(monkeypatch):
+    def boom(*a):
+        raise AssertionError("the slow reader was used")
+    monkeypatch.setattr(uploads, "_read_csv_records", boom)
+    table = read_table(b"action_id,status\n" + b"".join(b"UK-R%02d,Completed\n" % n for n in range(1, 51)), "c.csv")
+    assert len(table.frame) == 50 and list(table.frame["__row"])[-1] == 51

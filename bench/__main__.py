@@ -1,0 +1,284 @@
+"""`make bench`: speed and memory at three scales, each next to a baseline from the same run.
+
+    python -m bench [--scales seed,20k,200k] [--imports 10000,100000,1000000] [--repeat 5]
+                    [--no-browser] [--out bench/results]
+
+Writes bench/results/bench-<time>.json and prints (and writes) a readable table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from action_tracker import charts, queries  # noqa: E402
+from action_tracker.build import build  # noqa: E402
+from action_tracker.db import connect  # noqa: E402
+
+from . import synth  # noqa: E402
+
+SCALES = {"seed": None, "tiny": (300, 3_000), "20k": (20_000, 200_000), "200k": (200_000, 2_000_000)}
+TARGET_PAGE_MS = 100
+TARGET_IMPORT_RATIO = 3.0
+TARGET_LOAD_RATIO = 1.5
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def page_work(con, ds: queries.Dataset) -> dict:
+    """What each page computes on the server once its dataset is cached (see web._dataset)."""
+    f = queries.Filters()
+    some_id = ds.state["action_id"].iloc[len(ds.state) // 2]
+
+    def overview():
+        queries.summary(ds.state, ds.as_of)
+        charts.status_mix(queries.status_mix(ds.state))
+        queries.most_overdue(ds.state)
+        queries.last_updated(con)
+
+    def timeline():
+        rows = queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of), "plan")
+        shown = rows.iloc[:50]
+        charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]))
+
+    def completion():
+        charts.completion(queries.completion_over_time(ds))
+
+    def owners():
+        charts.owner_bars(queries.owner_scorecard(ds.state, "lead"))
+
+    def explorer():
+        queries.filter_actions(ds.state, queries.Filters(search="data centres", due="overdue"), ds.as_of)
+        queries.action_history(con, some_id)
+
+    return {"overview": overview, "timeline": timeline, "completion": completion, "owners": owners,
+            "explorer": explorer}
+
+
+def bench_pages(db: Path, repeat: int) -> dict:
+    con = connect(db)
+    out = {"data_load_ms (uncached: the first view after a write)": median_ms(lambda: queries.load_dataset(con), repeat)}
+    ds = queries.load_dataset(con)
+    out["actions"] = len(ds.state)
+    out["events"] = con.execute("SELECT count(*) FROM status_events").fetchone()[0]
+    for name, fn in page_work(con, ds).items():
+        out[f"{name}_ms"] = median_ms(fn, repeat)
+    con.close()
+    return out
+
+
+def bench_build(workdir: Path, scale: str, repeat: int) -> dict:
+    """Building the store from plan documents: the five real plans, or a synthetic CSV plan."""
+    if SCALES[scale] is None:
+        def once():
+            p = workdir / f"build-{time.perf_counter_ns()}.duckdb"
+            build(connect(p), updates_dir=None)
+        return {"build_seconds": median_ms(once, repeat) / 1000, "build_of": "the five plan documents"}
+    n = SCALES[scale][0]
+    plans = workdir / f"plans-{scale}"
+    plans.mkdir(exist_ok=True)
+    synth.write_plan_csv(plans / "synthetic.csv", n)
+    (plans / "manifest.toml").write_text(
+        '[[plan]]\nplan_id = "SYN"\ntitle = "Synthetic"\npublisher = "Bench"\njurisdiction = "Benchland"\n'
+        'published = "2025-01"\nfile = "synthetic.csv"\nloader = "csv"\n', encoding="utf-8")
+    t0 = time.perf_counter()
+    build(connect(workdir / f"build-{scale}.duckdb"), plans_dir=plans, updates_dir=None)
+    return {"build_seconds": time.perf_counter() - t0, "build_of": f"a CSV plan of {n:,} actions (generic loader)"}
+
+
+def run_import(mode: str, db: Path, file: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.import_once", mode, str(db), str(file)], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_imports(workdir: Path, sizes: list[int], repeat: int) -> list[dict]:
+    results = []
+    biggest = max(sizes)
+    base = synth.make_tracker(workdir / "import-base.duckdb", biggest, 0)
+    for rows in sizes:
+        file = synth.write_update_file(workdir / f"updates-{rows}.csv", rows, biggest)
+        runs = {"ours": [], "floor": []}
+        for _ in range(1 if rows >= 1_000_000 else max(1, min(repeat, 3))):
+            for mode in ("floor", "ours"):
+                db = workdir / f"import-{mode}.duckdb"
+                shutil.copy(base, db)
+                runs[mode].append(run_import(mode, db, file))
+        ours = statistics.median(r["seconds"] for r in runs["ours"])
+        floor = statistics.median(r["seconds"] for r in runs["floor"])
+        results.append({"rows": rows, "file_mb": file.stat().st_size / 1e6, "ours_seconds": ours,
+                        "floor_seconds": floor, "ratio": ours / floor,
+                        "ours_peak_mb": max(r["peak_rss_mb"] for r in runs["ours"]),
+                        "floor_peak_mb": max(r["peak_rss_mb"] for r in runs["floor"]),
+                        "rows_per_second": rows / ours})
+    return results
+
+
+def bench_browser(db: Path, repeat: int) -> dict:
+    """Seconds until the overview's main chart is drawn, next to a one-line Streamlit app."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch, streamlit_server
+
+    one_line = Path(tempfile.mkdtemp()) / "one_line.py"
+    one_line.write_text('import streamlit as st\nst.write("Hello")\n', encoding="utf-8")
+    out = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        for name, script, selector, env in [
+                ("one_line_app", one_line, '[data-testid="stMarkdownContainer"]:has-text("Hello")', {}),
+                ("dashboard_overview", ROOT / "dashboard.py", ".js-plotly-plot .main-svg", {})]:
+            with streamlit_server(db, script=script, env=env) as base:
+                times = []
+                for i in range(repeat + 1):  # the first load warms the server's caches; not counted
+                    ctx = browser.new_context()
+                    page = ctx.new_page()
+                    t0 = time.perf_counter()
+                    page.goto(base)
+                    page.locator(selector).first.wait_for(state="visible", timeout=120_000)
+                    if i:
+                        times.append(time.perf_counter() - t0)
+                    ctx.close()
+                out[f"{name}_seconds"] = statistics.median(times)
+        browser.close()
+    out["ratio"] = out["dashboard_overview_seconds"] / out["one_line_app_seconds"]
+    return out
+
+
+def app_peak_memory(db: Path) -> float:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch, open_url, streamlit_server
+    with streamlit_server(db) as base:
+        pid = _server_pid(base)
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page()
+            for path in ["", "timeline", "completion", "owners", "explorer"]:
+                open_url(page, f"{base}/{path}", timeout_ms=180_000)
+            browser.close()
+        return _vmhwm_mb(pid)
+
+
+def _server_pid(base: str) -> int:
+    port = base.rsplit(":", 1)[1]
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    return int(out.split("pid=")[1].split(",")[0])
+
+
+def _vmhwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def machine() -> dict:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    mem = next((int(l.split()[1]) // 1024 for l in Path("/proc/meminfo").read_text().splitlines()
+                if l.startswith("MemTotal")), 0)
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def table(results: dict) -> str:
+    lines = [f"# Benchmarks, {results['when']}", "",
+             f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
+             f"{results['machine']['memory_mb']:,} MB, Python {results['machine']['python']}", ""]
+    lines += ["## Page queries (median of %d runs, ms; target < %d ms at 20k)" % (results["repeat"], TARGET_PAGE_MS), "",
+              "| scale | actions | events | build (s) | data load | overview | timeline | completion | owners | explorer |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, r in results["scales"].items():
+        lines.append(f"| {name} | {r['actions']:,} | {r['events']:,} | {r['build_seconds']:.2f} | "
+                     f"{r['data_load_ms (uncached: the first view after a write)']:.0f} | {r['overview_ms']:.0f} | "
+                     f"{r['timeline_ms']:.0f} | {r['completion_ms']:.0f} | {r['owners_ms']:.0f} | {r['explorer_ms']:.0f} |")
+    if results.get("imports"):
+        lines += ["", "## CSV import: validate and apply, next to DuckDB's read_csv + INSERT with no checks "
+                      f"(target within {TARGET_IMPORT_RATIO:g}x at 1M rows)", "",
+                  "| rows | file MB | ours (s) | DuckDB floor (s) | ratio | rows/s | peak MB ours | peak MB floor |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in results["imports"]:
+            lines.append(f"| {r['rows']:,} | {r['file_mb']:.1f} | {r['ours_seconds']:.2f} | {r['floor_seconds']:.2f} | "
+                         f"{r['ratio']:.1f}x | {r['rows_per_second']:,.0f} | {r['ours_peak_mb']:.0f} | {r['floor_peak_mb']:.0f} |")
+    if results.get("browser"):
+        b = results["browser"]
+        lines += ["", f"## Page load in headless Chromium, seed data (median of {results['repeat']}, warm server; "
+                      f"target within {TARGET_LOAD_RATIO:g}x)", "",
+                  f"one-line Streamlit app: {b['one_line_app_seconds']:.2f} s · dashboard overview, main chart drawn: "
+                  f"{b['dashboard_overview_seconds']:.2f} s · ratio {b['ratio']:.2f}x"]
+    if results.get("app_memory_mb"):
+        lines += ["", "## Peak memory of the app process (every page opened once)", ""]
+        lines += [f"- {k}: {v:.0f} MB" for k, v in results["app_memory_mb"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--scales", default="seed,20k,200k")
+    ap.add_argument("--imports", default="10000,100000,1000000")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--memory-scales", default="seed,20k")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    results = {"when": datetime.now().isoformat(timespec="seconds"), "machine": machine(), "repeat": args.repeat,
+               "scales": {}, "imports": [], "browser": None, "app_memory_mb": {}}
+    dbs = {}
+    try:
+        for scale in [s for s in args.scales.split(",") if s]:
+            print(f"[bench] scale {scale}", flush=True)
+            db = work / f"{scale}.duckdb"
+            if SCALES[scale] is None:
+                build(connect(db))
+            else:
+                synth.make_tracker(db, *SCALES[scale])
+            dbs[scale] = db
+            results["scales"][scale] = {**bench_build(work, scale, args.repeat if scale in ("seed", "tiny") else 1),
+                                        **bench_pages(db, args.repeat)}
+        sizes = [int(x) for x in args.imports.split(",") if x]
+        if sizes:
+            print(f"[bench] imports {sizes}", flush=True)
+            results["imports"] = bench_imports(work, sizes, args.repeat)
+        if not args.no_browser:
+            first = next(iter(dbs.values()))
+            print("[bench] page load in chromium", flush=True)
+            results["browser"] = bench_browser(dbs.get("seed", first), args.repeat)
+            for scale in [s for s in args.memory_scales.split(",") if s in dbs]:
+                print(f"[bench] app memory at {scale}", flush=True)
+                results["app_memory_mb"][scale] = app_peak_memory(dbs[scale])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    text = table(results)
+    (out / "latest.md").write_text(text, encoding="utf-8")
+    print(text)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""One import, timed inside a fresh process that reports its own peak memory.
+
+    python -m bench.import_once ours|floor DB FILE
+
+`ours` is the tracker's import (read, validate, apply); `floor` is DuckDB's own read_csv
+and INSERT of the same file with no checks at all. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def ours(db: str, file: str) -> int:
+    from action_tracker import auth
+    from action_tracker.db import connect
+    from action_tracker.uploads import apply, read_table, validate
+    con = connect(db)
+    table = read_table(Path(file).read_bytes(), Path(file).name)
+    preview = validate(con, table)
+    if not preview.ok:
+        raise SystemExit("\n".join(preview.problem_lines()))
+    return apply(con, preview, auth.command_line("bench")).changed
+
+
+def floor(db: str, file: str) -> int:
+    import duckdb
+    con = duckdb.connect(db)
+    start = con.execute("SELECT coalesce(max(event_id), 0) FROM status_events").fetchone()[0]
+    con.execute(f"""
+        INSERT INTO status_events
+        SELECT {start} + row_number() OVER (), action_id, status, effective_date::DATE, note,
+               NULL, NULL, NULL, NULL, NULL, 'floor', now()::TIMESTAMP, NULL, NULL
+        FROM read_csv(?, header = true, all_varchar = true)""", [file])
+    return con.execute("SELECT count(*) FROM status_events WHERE event_id > ?", [start]).fetchone()[0]
+
+
+if __name__ == "__main__":
+    mode, db, file = sys.argv[1:4]
+    import duckdb  # noqa: F401  (loaded before the clock starts in both modes)
+    if mode == "ours":
+        import action_tracker.uploads  # noqa: F401
+        import loaders  # noqa: F401
+    t0 = time.perf_counter()
+    n = {"ours": ours, "floor": floor}[mode](db, file)
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"mode": mode, "rows": n, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}))
