@@ -95,10 +95,12 @@ def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
         "AND e.effective_date <= $as_of AND e.action_id IN (SELECT action_id FROM upload_rows)")
     sql += " AND a.action_id IN (SELECT action_id FROM upload_rows)"
     with registered(con, "upload_rows", rows[["row_no", "action_id"]]):
-        df = con.execute(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
-                             FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)
-                             ORDER BY u.row_no""", {"as_of": as_of}).df()
-    df["due_date"] = pd.to_datetime(df["due_date"]).dt.date
+        arrow = con.sql(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
+                                FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)
+                            ORDER BY u.row_no""", params={"as_of": as_of}).to_arrow_table()
+    from .uploads import _arrow_frame
+    df = _arrow_frame(arrow)
+    df["due_date"] = pd.to_datetime(df["due_date"])  # datetime64: compared with the file's dates as arrays
     return df
 
 

@@ -215,21 +215,32 @@ def _read_csv_fast(text: str, delimiter: str, width: int) -> pd.DataFrame | None
         path = Path(tmp) / "upload.csv"
         path.write_text(text, encoding="utf-8", newline="")
         cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+        trimmed = ", ".join(f"coalesce(trim(c{i}), '') AS c{i}" for i in range(width))
         try:
             with duckdb.connect() as mem:
-                df = mem.execute(f"""
-                    SELECT (row_number() OVER () + 1)::BIGINT AS __row, *
+                # Arrow all the way to pandas: no Python string objects for a million cells.
+                arrow = mem.sql(f"""
+                    SELECT (row_number() OVER () + 1)::BIGINT AS __row, {trimmed}
                     FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = true, auto_detect = false,
                                   columns = {{{cols}}}, strict_mode = true, null_padding = false,
-                                  parallel = false)""", [str(path), delimiter]).df()
+                                  parallel = false)""", params=[str(path), delimiter]).to_arrow_table()
         except duckdb.Error:
             return None
+    df = _arrow_frame(arrow)
     df.columns = ["__row"] + [f"c{i}" for i in range(width)]
     if '"' not in text:  # without quotes every line is one record: check that none went missing
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         if len(df) != lines - 1:
             return None
-    return df.fillna("")
+    return df
+
+
+def _arrow_frame(arrow) -> pd.DataFrame:
+    """A pandas frame over Arrow data, keeping strings in Arrow (pandas' pyarrow string dtype)."""
+    import pyarrow as pa
+    table = arrow.read_all() if hasattr(arrow, "read_all") else arrow
+    return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if pa.types.is_string(t)
+                           or pa.types.is_large_string(t) else None)
 
 
 def _read_csv_records(text: str, delimiter: str, file_name: str) -> list[tuple[int, list[str]]]:
@@ -333,8 +344,11 @@ class Preview:
 
     @functools.cached_property
     def changes(self) -> list[Change]:
-        return [Change(**{k: (None if _missing(v) else v) for k, v in r.items()})
-                for r in self.change_frame.to_dict(orient="records")]
+        def plain(k, v):
+            if _missing(v):
+                return None
+            return v.date() if isinstance(v, pd.Timestamp) else v
+        return [Change(**{k: plain(k, v) for k, v in r.items()}) for r in self.change_frame.to_dict(orient="records")]
 
     @functools.cached_property
     def unchanged(self) -> list[tuple[int, str]]:
@@ -352,8 +366,9 @@ class Preview:
         return pd.DataFrame({
             "row": c["row"], "action_id": c["action_id"], "title": c["title"],
             "status": [a if a == b else f"{a} → {b}" for a, b in zip(c["status_from"], c["status_to"])],
-            "effective_date": c["effective_date"],
-            "due_date": ["" if _missing(t) else f"{'—' if _missing(f) else f} → {t}" for f, t in zip(c["due_from"], c["due_to"])],
+            "effective_date": c["effective_date"].dt.date,
+            "due_date": ["" if _missing(t) else f"{'—' if _missing(f) else f.date()} → {t.date()}"
+                         for f, t in zip(c["due_from"], c["due_to"])],
             "lead_owner": ["" if _missing(o) else f"→ {o}" for o in c["owner_to_name"]],
             "note": c["note"].fillna(""), "evidence_url": c["evidence_url"].fillna(""),
             "confidence": c["confidence"].fillna(""),
@@ -409,6 +424,15 @@ def data_version(con) -> tuple:
                                  (SELECT max(updated_at) FROM actions), (SELECT count(*) FROM actions)""")
 
 
+def _per_value_day(s: pd.Series, fn) -> np.ndarray:
+    """Like _per_value, for a function returning a date or None: a datetime64[D] array (NaT for None)."""
+    codes, uniques = pd.factorize(s)
+    days = [fn(u) for u in uniques]
+    mapped = np.array([np.datetime64(d, "D") if d else np.datetime64("NaT", "D") for d in days]
+                      + [np.datetime64("NaT", "D")], dtype="datetime64[D]")
+    return mapped[codes]
+
+
 def _per_value(s: pd.Series, fn) -> pd.Series:
     """Apply fn once per distinct value: uploads repeat statuses, dates and owners a lot."""
     codes, uniques = pd.factorize(s)
@@ -443,10 +467,13 @@ def validate(con, table: Table, today: date | None = None, progress: Progress | 
 
     f = pd.DataFrame({"row_no": table.frame["__row"].astype("int64")})
     for i, col in enumerate(columns):
-        f[col] = _unguard_column(table.frame[f"c{i}"].astype(str).str.strip())
+        column = table.frame[f"c{i}"]
+        if not isinstance(column.dtype, pd.StringDtype):
+            column = column.astype(pd.StringDtype("pyarrow"))
+        f[col] = _unguard_column(column.str.strip())
     for col in OPTIONAL:
         if col not in f:
-            f[col] = ""
+            f[col] = pd.Series("", index=f.index, dtype=pd.StringDtype("pyarrow"))
     found: list[tuple[pd.Series, str, str, object]] = []  # (mask, column, reason, reason per value)
 
     f = f.sort_values("row_no", kind="stable").reset_index(drop=True)
@@ -462,19 +489,21 @@ def validate(con, table: Table, today: date | None = None, progress: Progress | 
     status = _per_value(f["status"], normalise)
     found.append((status.isna(), "status", f"not a status; use one of {', '.join(STATUSES)} "
                                            "(or a synonym listed in the README)", None))
-    eff = _per_value(f["effective_date"], lambda v: today if v == "" else parse_iso_date(v))
-    bad_eff = eff.isna()
+    eff = _per_value_day(f["effective_date"], lambda v: today if v == "" else parse_iso_date(v))
+    bad_eff = pd.Series(np.isnat(eff), index=f.index)
     found.append((bad_eff, "effective_date", None, lambda r: _date_problem(r.effective_date)))
-    late = ~bad_eff & (eff.map(lambda d: d is not None and d > today, na_action="ignore").fillna(False).astype(bool))
+    late = pd.Series(eff > np.datetime64(today, "D"), index=f.index)
     found.append((late, "effective_date", f"the effective date is after today ({today.isoformat()})", None))
     url = f["evidence_url"]
-    found.append(((url != "") & ~url.str.match(r"^https?://\S+$"), "evidence_url",
-                  "evidence_url must be a web address starting http:// or https://", None))
+    bad_url = url != ""
+    if bad_url.any():
+        bad_url[bad_url] = ~url[bad_url].str.match(r"^https?://\S+$")
+    found.append((bad_url, "evidence_url", "evidence_url must be a web address starting http:// or https://", None))
     conf = f["confidence"].str.lower()
     found.append(((conf != "") & ~conf.isin(CONFIDENCE), "confidence",
                   f"confidence must be one of {', '.join(CONFIDENCE)}", None))
-    due_to = _per_value(f["due_date"], lambda v: None if v == "" else parse_iso_date(v))
-    found.append(((f["due_date"] != "") & due_to.isna(), "due_date", None, lambda r: _date_problem(r.due_date)))
+    due_to = _per_value_day(f["due_date"], lambda v: None if v == "" else parse_iso_date(v))
+    found.append(((f["due_date"] != "") & np.isnat(due_to), "due_date", None, lambda r: _date_problem(r.due_date)))
     owner_to = pd.Series(None, index=f.index, dtype=object)
     if (f["lead_owner"] != "").any():
         owners = _owner_lookup(con)
@@ -497,11 +526,12 @@ def validate(con, table: Table, today: date | None = None, progress: Progress | 
     if progress:
         progress(0.6, "comparing with the tracker")
 
-    good = f[~bad_rows].assign(status_to=status[~bad_rows], eff=eff[~bad_rows], due_to=due_to[~bad_rows],
-                               owner=owner_to[~bad_rows])
-    cur = cur_all[~bad_rows]
-    due_from = cur["due_date"]
-    due_change = good["due_to"].notna() & (good["due_to"] != due_from)
+    keep = ~bad_rows.to_numpy()
+    good = f[keep].assign(status_to=status[keep], eff=eff[keep], due_to=due_to[keep], owner=owner_to[keep])
+    cur = cur_all[keep]
+    due_from = cur["due_date"].to_numpy(dtype="datetime64[D]")
+    due_change = pd.Series(~np.isnat(good["due_to"].to_numpy(dtype="datetime64[D]"))
+                           & (good["due_to"].to_numpy(dtype="datetime64[D]") != due_from), index=good.index)
     owner_id = good["owner"].map(lambda o: o[0], na_action="ignore")
     owner_change = owner_id.notna() & (owner_id != cur["lead_owner_id"])
     news = pd.Series(False, index=good.index)
@@ -515,7 +545,7 @@ def validate(con, table: Table, today: date | None = None, progress: Progress | 
         "status_from": k["status"], "status_to": c["status_to"], "effective_date": c["eff"],
         "note": c["note"].replace("", None), "evidence_url": c["evidence_url"].replace("", None),
         "source": c["source"].replace("", None), "confidence": c["confidence"].str.lower().replace("", None),
-        "due_from": k["due_date"], "due_to": c["due_to"].where(due_change[changed], None),
+        "due_from": k["due_date"], "due_to": c["due_to"].where(due_change[changed]),
         "owner_from": k["lead_owner_id"], "owner_to": owner_id[changed].where(owner_change[changed], None),
         "owner_to_name": c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
     }, columns=CHANGE_COLUMNS).reset_index(drop=True)
@@ -564,9 +594,9 @@ def _insert_events(con, events: pd.DataFrame, progress: Progress | None = None, 
 def _events_frame(cf: pd.DataFrame, who: str, now: datetime, upload_id: int) -> pd.DataFrame:
     return pd.DataFrame({
         "action_id": cf["action_id"].astype(str), "status": cf["status_to"].astype(str),
-        "effective_date": pd.to_datetime(cf["effective_date"]),
+        "effective_date": cf["effective_date"],
         "note": cf["note"], "evidence_url": cf["evidence_url"], "source": cf["source"],
-        "confidence": cf["confidence"], "due_date": pd.to_datetime(cf["due_to"]),
+        "confidence": cf["confidence"], "due_date": cf["due_to"],
         "lead_owner_id": cf["owner_to"], "recorded_by": who, "recorded_at": now, "upload_id": upload_id,
         "reverts_event_id": pd.Series(pd.NA, index=cf.index, dtype="Int64"),
     })
