@@ -32,6 +32,36 @@ def status_mix(mix: pd.DataFrame) -> go.Figure:
     return _layout(fig, height=90 + 40 * mix["plan"].nunique())
 
 
+def status_mix_html(mix: pd.DataFrame) -> str:
+    """The status mix as plain HTML bars: the overview's first chart draws with no chart library.
+
+    Loading Plotly's JavaScript takes longer than the whole rest of the overview, so the first
+    thing people see is drawn with divs; each segment carries its numbers as data attributes
+    and a title for hover.
+    """
+    import html as _html
+    rows = []
+    totals = mix.groupby("plan")["count"].sum()
+    widest = max(int(totals.max()), 1) if len(totals) else 1
+    for plan in sorted(mix["plan"].unique()):
+        g = mix[mix["plan"] == plan].set_index("status")["count"]
+        segments = "".join(
+            f"<div class='seg' data-plan='{_html.escape(plan)}' data-status='{s}' data-count='{int(g.get(s, 0))}' "
+            f"title='{_html.escape(plan)}: {int(g.get(s, 0))} {s}' "
+            f"style='width:{100 * int(g.get(s, 0)) / widest:.3f}%;background:{COLORS[s]}'></div>"
+            for s in STATUSES if int(g.get(s, 0)))
+        rows.append(f"<div class='row'><span class='plan'>{_html.escape(plan)}</span><div class='bar'>{segments}</div>"
+                    f"<span class='total'>{int(totals[plan])}</span></div>")
+    legend = "".join(f"<span><i style='background:{COLORS[s]}'></i>{s}</span>" for s in STATUSES)
+    return ("<div class='status-mix' role='img' aria-label='Actions per plan by status'>"
+            "<style>.status-mix .row{display:flex;align-items:center;gap:.5rem;margin:.35rem 0}"
+            ".status-mix .plan{width:3rem;font-weight:600}.status-mix .bar{flex:1;display:flex;height:1.4rem}"
+            ".status-mix .seg{height:100%}.status-mix .total{width:3rem;color:#555}"
+            ".status-mix .legend{display:flex;flex-wrap:wrap;gap:1rem;font-size:.85rem;margin-top:.5rem}"
+            ".status-mix .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}"
+            f"</style>{''.join(rows)}<div class='legend'>{legend}</div></div>")
+
+
 def _today_line(fig: go.Figure, as_of: date, label: str = "today") -> None:
     # add_vline with an annotation fails on date axes; a shape plus an annotation does not.
     fig.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper",

@@ -83,10 +83,9 @@ def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
     version = data_version(cur)
     live = _dataset(path, version, today)
     view = views.read_view(raw_params(), queries.options(live.state), today)
-    with st.sidebar:
-        as_of = st.date_input("Show the tracker as of", value=today, max_value=today, key="as_of",
-                              bind="query-params", format="YYYY-MM-DD",
-                              help="Statuses as they stood at the end of that day, from the status history.")
+    # The day comes from the widget's state (set before this run) or the link; the widget itself is
+    # drawn by sidebar_controls(), which pages may call after their main content so it draws first.
+    as_of = st.session_state.get("as_of") or view.as_of or today
     ds = live if as_of == today else _dataset(path, version, as_of)
     for w in view.warnings:
         st.warning(w, icon="⚠️")
@@ -94,6 +93,18 @@ def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
         st.info(f"**As of {fmt_date(as_of)}** — statuses as recorded for that day in the status history, "
                 "not today's. Clear the date in the sidebar to see today.", icon="🕰️")
     return ds, view
+
+
+def as_of_widget() -> None:
+    st.sidebar.date_input("Show the tracker as of", value=date.today(), max_value=date.today(), key="as_of",
+                          bind="query-params", format="YYYY-MM-DD",
+                          help="Statuses as they stood at the end of that day, from the status history.")
+
+
+def sidebar_controls(cur, ds: queries.Dataset, filters: queries.Filters, page: str) -> None:
+    """The as-of day and the share controls, below a page's filters."""
+    as_of_widget()
+    share_controls(cur, ds, filters, page)
 
 
 def filter_widgets(ds: queries.Dataset, view: views.ViewState, which=("plan", "section", "owner", "status", "due", "q"),

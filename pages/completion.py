@@ -8,7 +8,7 @@ web.ensure_entrypoint()
 cur = web.cursor()
 ds, view = web.page_header("Completion over time", cur)
 f = web.filter_widgets(ds, view, which=("plan",))
-web.share_controls(cur, ds, f, "completion")
+web.sidebar_controls(cur, ds, f, "completion")
 with st.sidebar:
     measure = st.radio("Measure", ["count", "share"], key="measure", bind="query-params", horizontal=True,
                        help="count: number of actions; share: of the plan's actions")

@@ -9,7 +9,7 @@ web.ensure_entrypoint()
 cur = web.cursor()
 ds, view = web.page_header("Actions explorer", cur)
 f = web.filter_widgets(ds, view)
-web.share_controls(cur, ds, f, "explorer")
+web.sidebar_controls(cur, ds, f, "explorer")
 found = queries.filter_actions(ds.state, f, ds.as_of)
 
 st.caption(f"{len(found)} of {len(ds.state)} actions match. Click a column header to sort. "

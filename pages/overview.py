@@ -8,7 +8,6 @@ from action_tracker.statuses import fmt_date
 web.ensure_entrypoint()
 cur = web.cursor()
 ds, view = web.page_header("AI action plans: are governments delivering?", cur)
-web.share_controls(cur, ds, queries.Filters(), "overview")
 summary = queries.summary(ds.state, ds.as_of)
 total = summary.loc["All plans"]
 
@@ -29,8 +28,7 @@ if ds.events.empty:
               "(editors use the Updates page).")
 
 st.subheader("Status mix per plan")
-st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="status_mix")
-web.status_legend()
+st.html(charts.status_mix_html(queries.status_mix(ds.state)))
 st.subheader("Per plan")
 table = summary.reset_index()
 st.dataframe(table, hide_index=True, key="summary_table", column_config={
@@ -48,3 +46,6 @@ else:
         **web.date_columns(overdue, ["due_date"]),
         "link": st.column_config.LinkColumn("open", display_text="details"),
         "lead_owner": st.column_config.TextColumn("lead owner", help="— means the plan names none")})
+
+# Sidebar last: the figures above do not depend on it, and its widgets take the browser longest to draw.
+web.sidebar_controls(cur, ds, queries.Filters(), "overview")

@@ -8,7 +8,7 @@ web.ensure_entrypoint()
 cur = web.cursor()
 ds, view = web.page_header("Owners", cur)
 f = web.filter_widgets(ds, view, which=("plan",))
-web.share_controls(cur, ds, f, "owners")
+web.sidebar_controls(cur, ds, f, "owners")
 with st.sidebar:
     role = st.radio("Count the actions an owner", ["leads", "is named in"], key="role", bind="query-params")
 role = "lead" if role == "leads" else "any"

@@ -8,7 +8,7 @@ web.ensure_entrypoint()
 cur = web.cursor()
 ds, view = web.page_header("Timeline", cur)
 f = web.filter_widgets(ds, view, which=("plan", "owner", "status", "due"))
-web.share_controls(cur, ds, f, "timeline")
+web.sidebar_controls(cur, ds, f, "timeline")
 with st.sidebar:
     group = st.selectbox("Group by", list(queries.GROUPS), key="group", bind="query-params")
     per_page = st.selectbox("Rows per page", [50, 100, 200], key="rows", bind="query-params")

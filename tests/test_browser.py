@@ -74,7 +74,9 @@ def test_every_page_opens(server, page, path, heading):
     open_url(page, f"{server}/{path}")
     assert heading in page.locator("h1").first.inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
-    if path in ("", "timeline", "completion", "owners"):
+    if path == "":
+        page.locator(".status-mix .seg").first.wait_for(state="visible", timeout=30_000)
+    if path in ("timeline", "completion", "owners"):
         page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
