@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from .db import fetch_one
@@ -30,8 +31,8 @@ class Dataset:
     plans: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-EVENT_COLUMNS = ["event_id", "action_id", "status", "effective_date", "note", "evidence_url", "source",
-                 "confidence", "recorded_by", "recorded_at", "upload_id"]
+# What the pages need of every event (the full record of one action comes from action_history).
+EVENT_COLUMNS = ["event_id", "action_id", "status", "effective_date"]
 
 
 def load_dataset(con, as_of: date | None = None) -> Dataset:
@@ -42,7 +43,7 @@ def load_dataset(con, as_of: date | None = None) -> Dataset:
     events = con.execute(f"""
         SELECT {', '.join(EVENT_COLUMNS)} FROM ({COUNTING_EVENTS}) e
         WHERE e.effective_date <= $as_of ORDER BY effective_date, event_id""", {"as_of": as_of}).df()
-    events["effective_date"] = pd.to_datetime(events["effective_date"]).dt.date
+    events["effective_date"] = pd.to_datetime(events["effective_date"])
     plans = con.execute("SELECT * FROM plans ORDER BY plan_id").df()
     return Dataset(state, events, as_of, "live" if as_of == today else "as of", plans)
 
@@ -173,20 +174,38 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None) -> pd.Data
     if state.empty:
         return pd.DataFrame(columns=["plan", "date", "completed", "completed_share", "due", "actions"])
     days = pd.date_range(pd.to_datetime(state["published_start"]).min(), ds.as_of, freq="D")
-    ev = ds.events[ds.events["action_id"].isin(state["action_id"])].sort_values(["effective_date", "event_id"])
-    ev = ev.merge(state[["action_id", "plan_id"]], on="action_id")
-    ev["done"] = (ev["status"] == COMPLETED).astype(int)
-    ev["delta"] = ev["done"] - ev.groupby("action_id")["done"].shift(fill_value=0)
-    frames = []
-    for plan, g in state.groupby("plan_id"):
-        e = ev[ev["plan_id"] == plan]
-        daily = e.groupby(pd.to_datetime(e["effective_date"]))["delta"].sum().reindex(days, fill_value=0)
-        due = pd.to_datetime(g["due_date"]).dropna().value_counts().reindex(days, fill_value=0)
-        due_before = int((pd.to_datetime(g["due_date"]).dropna() < days[0]).sum())
-        frames.append(pd.DataFrame({
-            "plan": plan, "date": days.date, "completed": daily.cumsum().values,
-            "due": due.cumsum().values + due_before, "actions": len(g)}))
-    out = pd.concat(frames, ignore_index=True)
+    # Each event's change to "is completed", against the same action's previous event, summed per day:
+    # one pass in DuckDB over the two DataFrames (the same code serves the store and snapshots).
+    import duckdb
+    events, actions = ds.events[["action_id", "status", "effective_date", "event_id"]], state[["action_id", "plan_id"]]
+    with duckdb.connect() as mem:
+        mem.register("events", events)
+        mem.register("actions", actions)
+        deltas = mem.sql(f"""
+            WITH ev AS (
+                SELECT a.plan_id, e.action_id, e.effective_date::DATE AS day, e.event_id,
+                       (e.status = '{COMPLETED}')::INTEGER AS done
+                FROM events e JOIN actions a USING (action_id))
+            SELECT plan_id, day, sum(delta)::BIGINT AS delta FROM (
+                SELECT plan_id, day, done - coalesce(lag(done) OVER (
+                    PARTITION BY action_id ORDER BY day, event_id), 0) AS delta FROM ev)
+            GROUP BY plan_id, day""").df()
+    plan_ids = sorted(state["plan_id"].unique())
+    completed = (deltas.assign(day=pd.to_datetime(deltas["day"])).pivot_table(
+                     index="day", columns="plan_id", values="delta", aggfunc="sum", fill_value=0)
+                 .reindex(index=days, columns=plan_ids, fill_value=0).cumsum())
+    due_dates = pd.DataFrame({"day": pd.to_datetime(state["due_date"]), "plan_id": state["plan_id"]}).dropna()
+    due_before = due_dates[due_dates["day"] < days[0]].groupby("plan_id").size().reindex(plan_ids, fill_value=0)
+    due = (due_dates.groupby(["day", "plan_id"]).size().unstack(fill_value=0)
+           .reindex(index=days, columns=plan_ids, fill_value=0).cumsum() + due_before)
+    totals = state.groupby("plan_id").size().reindex(plan_ids)
+    out = pd.DataFrame({
+        "plan": np.repeat(plan_ids, len(days)),
+        "date": np.tile(days.date, len(plan_ids)),
+        "completed": completed.to_numpy().T.ravel(),
+        "due": due.to_numpy().T.ravel(),
+        "actions": np.repeat(totals.to_numpy(), len(days)),
+    })
     out["completed_share"] = out["completed"] / out["actions"]
     return out
 
@@ -209,11 +228,16 @@ def timeline_rows(ds: Dataset, df: pd.DataFrame, group_by: str = "plan") -> pd.D
     out["milestone"] = out["end"] <= out["start"]
     key = {"plan": "plan_id", "section": "section", "owner": "lead_owner"}[group_by]
     out["group"] = out[key].fillna("(no owner named)" if group_by == "owner" else "—")
-    out["label"] = out["action_id"] + "  " + out["title"].str.slice(0, 60)
-    out["due_label"] = out["end"].dt.strftime("%d %b %Y").where(~out["open_ended"], "no due date")
     out["sort_due"] = due  # no due date sorts last
-    out = out.sort_values(["group", "sort_due", "action_id"], na_position="last").reset_index(drop=True)
-    return out
+    return out.sort_values(["group", "sort_due", "action_id"], na_position="last").reset_index(drop=True)
+
+
+def timeline_page(rows: pd.DataFrame, page: int = 1, per_page: int = 50) -> pd.DataFrame:
+    """One page of timeline rows, with the labels the chart shows (made for these rows only)."""
+    shown = rows.iloc[(page - 1) * per_page: page * per_page].copy()
+    shown["label"] = shown["action_id"] + "  " + shown["title"].str.slice(0, 60)
+    shown["due_label"] = shown["end"].dt.strftime("%d %b %Y").where(~shown["open_ended"], "no due date")
+    return shown
 
 
 def events_of(ds: Dataset, action_ids) -> pd.DataFrame:

@@ -35,7 +35,7 @@ def html_report_for(ds: queries.Dataset, title: str, meta_lines: list[str]) -> s
     if not curve.empty:
         figs.append(("Completion over time", charts.completion(curve)))
     if 0 < len(ds.state) <= 300:
-        rows = queries.timeline_rows(ds, ds.state, "plan")
+        rows = queries.timeline_page(queries.timeline_rows(ds, ds.state, "plan"), 1, 300)
         figs.append(("Timeline", charts.gantt(rows, ds.as_of, queries.events_of(ds, rows["action_id"]),
                                               f"as of {ds.as_of:%d %b %Y}")))
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",

@@ -125,7 +125,7 @@ def dataset(snap: Snapshot) -> queries.Dataset:
         state[col] = pd.to_datetime(state[col]).dt.date
     state["overdue"] = state["overdue"].astype(bool)
     events = pd.DataFrame(snap.payload["events"], columns=queries.EVENT_COLUMNS)
-    events["effective_date"] = pd.to_datetime(events["effective_date"]).dt.date
+    events["effective_date"] = pd.to_datetime(events["effective_date"])
     plans = pd.DataFrame(snap.payload["plans"])
     if len(plans):
         plans["published_start"] = pd.to_datetime(plans["published_start"]).dt.date

@@ -19,7 +19,7 @@ if rows.empty:
     st.stop()
 pages = max(1, -(-len(rows) // per_page))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="page") if pages > 1 else 1
-shown = rows.iloc[(page - 1) * per_page: page * per_page]
+shown = queries.timeline_page(rows, page, per_page)
 st.caption(f"{len(rows)} actions, showing {len(shown)} (rows {(page - 1) * per_page + 1}–"
            f"{(page - 1) * per_page + len(shown)}), grouped by {group}. "
            "Bars run from the plan's publication (or the first move off Not started) to the due date. "

@@ -92,7 +92,7 @@ def test_completion_stops_counting_when_an_action_is_reopened(small):
 
 def test_timeline_rows_and_gantt(small):
     ds = queries.load_dataset(small, TODAY)
-    rows = queries.timeline_rows(ds, ds.state, "plan")
+    rows = queries.timeline_page(queries.timeline_rows(ds, ds.state, "plan"))
     r = rows.set_index("action_id")
     assert r.loc["AA-1", "start"].date() == TODAY - timedelta(days=200)  # first In progress
     assert r.loc["AA-4", "start"].date().isoformat() == "2025-01-01"     # plan publication
@@ -108,7 +108,7 @@ def test_timeline_rows_and_gantt(small):
 
 def test_gantt_draws_due_before_start_as_milestones(small):
     ds = queries.load_dataset(small, TODAY)
-    rows = queries.timeline_rows(ds, ds.state, "plan")
+    rows = queries.timeline_page(queries.timeline_rows(ds, ds.state, "plan"))
     rows.loc[rows["action_id"] == "BB-2", "end"] = rows.loc[rows["action_id"] == "BB-2", "start"]
     rows["milestone"] = rows["end"] <= rows["start"]
     fig = json.loads(charts.gantt(rows, TODAY).to_json())
