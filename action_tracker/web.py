@@ -75,6 +75,21 @@ def ensure_entrypoint() -> None:
         st.stop()
 
 
+def page(title: str, name: str, filters=(), sidebar_last: bool = False):
+    """Everything a page starts with: entry point, cursor, title, data, filters, sidebar controls.
+
+    Returns (cursor, dataset, view, filters). With sidebar_last, the page draws its content first
+    and calls sidebar_controls() itself at the end.
+    """
+    ensure_entrypoint()
+    cur = cursor()
+    ds, view = page_header(title, cur)
+    f = filter_widgets(ds, view, which=filters) if filters else queries.Filters()
+    if not sidebar_last:
+        sidebar_controls(cur, ds, f, name)
+    return cur, ds, view, f
+
+
 def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
     """Title, the 'as of' control and banner, and warnings about the link. Returns the data."""
     st.title(title)

@@ -4,11 +4,7 @@ import streamlit as st
 
 from action_tracker import charts, queries, web
 
-web.ensure_entrypoint()
-cur = web.cursor()
-ds, view = web.page_header("Completion over time", cur)
-f = web.filter_widgets(ds, view, which=("plan",))
-web.sidebar_controls(cur, ds, f, "completion")
+cur, ds, view, f = web.page("Completion over time", "completion", filters=("plan",))
 with st.sidebar:
     measure = st.radio("Measure", ["count", "share"], key="measure", bind="query-params", horizontal=True,
                        help="count: number of actions; share: of the plan's actions")

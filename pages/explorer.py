@@ -5,11 +5,7 @@ import streamlit as st
 from action_tracker import queries, web
 from action_tracker.statuses import COLORS, fmt_date
 
-web.ensure_entrypoint()
-cur = web.cursor()
-ds, view = web.page_header("Actions explorer", cur)
-f = web.filter_widgets(ds, view)
-web.sidebar_controls(cur, ds, f, "explorer")
+cur, ds, view, f = web.page("Actions explorer", "explorer", filters=("plan", "section", "owner", "status", "due", "q"))
 found = queries.filter_actions(ds.state, f, ds.as_of)
 
 st.caption(f"{len(found)} of {len(ds.state)} actions match. Click a column header to sort. "

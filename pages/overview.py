@@ -5,9 +5,7 @@ import streamlit as st
 from action_tracker import charts, queries, web
 from action_tracker.statuses import fmt_date
 
-web.ensure_entrypoint()
-cur = web.cursor()
-ds, view = web.page_header("AI action plans: are governments delivering?", cur)
+cur, ds, view, f = web.page("AI action plans: are governments delivering?", "overview", sidebar_last=True)
 summary = queries.summary(ds.state, ds.as_of)
 total = summary.loc["All plans"]
 
@@ -48,4 +46,4 @@ else:
         "lead_owner": st.column_config.TextColumn("lead owner", help="— means the plan names none")})
 
 # Sidebar last: the figures above do not depend on it, and its widgets take the browser longest to draw.
-web.sidebar_controls(cur, ds, queries.Filters(), "overview")
+web.sidebar_controls(cur, ds, f, "overview")

@@ -4,11 +4,7 @@ import streamlit as st
 
 from action_tracker import charts, queries, web
 
-web.ensure_entrypoint()
-cur = web.cursor()
-ds, view = web.page_header("Owners", cur)
-f = web.filter_widgets(ds, view, which=("plan",))
-web.sidebar_controls(cur, ds, f, "owners")
+cur, ds, view, f = web.page("Owners", "owners", filters=("plan",))
 with st.sidebar:
     role = st.radio("Count the actions an owner", ["leads", "is named in"], key="role", bind="query-params")
 role = "lead" if role == "leads" else "any"

@@ -4,11 +4,7 @@ import streamlit as st
 
 from action_tracker import charts, queries, web
 
-web.ensure_entrypoint()
-cur = web.cursor()
-ds, view = web.page_header("Timeline", cur)
-f = web.filter_widgets(ds, view, which=("plan", "owner", "status", "due"))
-web.sidebar_controls(cur, ds, f, "timeline")
+cur, ds, view, f = web.page("Timeline", "timeline", filters=("plan", "owner", "status", "due"))
 with st.sidebar:
     group = st.selectbox("Group by", list(queries.GROUPS), key="group", bind="query-params")
     per_page = st.selectbox("Rows per page", [50, 100, 200], key="rows", bind="query-params")
