@@ -62,6 +62,38 @@ def status_mix_html(mix: pd.DataFrame) -> str:
             f"</style>{''.join(rows)}<div class='legend'>{legend}</div></div>")
 
 
+def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: tuple[str, ...] = (),
+               dates: tuple[str, ...] = (), unlinked: tuple[str, ...] = ()) -> str:
+    """A small table as plain HTML (no data-grid JavaScript), escaped.
+
+    `links` maps a column to a URL template with {value}; `percent` columns show as 37%;
+    `dates` columns as 09 Apr 2025, and an unknown value as —. Values in `unlinked` get no link.
+    """
+    import html as _html
+
+    from .statuses import fmt_date
+
+    def cell(col, v):
+        if col in dates:
+            return fmt_date(v)
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return "—"
+        if col in percent:
+            return f"{float(v):.0%}"
+        text = _html.escape(str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v))
+        if links and col in links and v not in unlinked:
+            return f"<a href='{_html.escape(links[col].format(value=v))}' target='_self'>{text}</a>"
+        return text
+
+    head = "".join(f"<th>{_html.escape(str(c).replace('_', ' '))}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(c, v)}</td>" for c, v in zip(df.columns, row)) + "</tr>"
+                   for row in df.itertuples(index=False))
+    return ("<div class='plain-table'><style>.plain-table table{border-collapse:collapse;width:100%;font-size:.9rem}"
+            ".plain-table th,.plain-table td{border-bottom:1px solid #e6e6e6;padding:.3rem .5rem;text-align:left}"
+            ".plain-table th{background:#f6f6f6;font-weight:600}</style>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
 def _today_line(fig: go.Figure, as_of: date, label: str = "today") -> None:
     # add_vline with an annotation fails on date axes; a shape plus an annotation does not.
     fig.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper",

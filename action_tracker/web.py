@@ -91,8 +91,7 @@ def page(title: str, name: str, filters=(), sidebar_last: bool = False):
 
 
 def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
-    """Title, the 'as of' control and banner, and warnings about the link. Returns the data."""
-    st.title(title)
+    """Title, the 'as of' banner, and warnings about the link. Returns the data."""
     today = date.today()
     path = str(db_path())
     version = data_version(cur)
@@ -102,6 +101,7 @@ def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
     # drawn by sidebar_controls(), which pages may call after their main content so it draws first.
     as_of = st.session_state.get("as_of") or view.as_of or today
     ds = live if as_of == today else _dataset(path, version, as_of)
+    st.title(title)
     for w in view.warnings:
         st.warning(w, icon="⚠️")
     if ds.label == "as of":

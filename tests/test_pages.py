@@ -71,7 +71,7 @@ def test_overview_numbers(small_db):
     assert m["Not started"] == str(EXPECTED["Not started"])
     assert m["Overdue"] == str(EXPECTED["overdue"])
     assert m["Due in the next 90 days"] == str(EXPECTED["due_next_90"])
-    mix = at.get("html")[0].proto.body
+    mix = next(m.value for m in at.markdown if "status-mix" in m.value)
     assert "data-plan='AA' data-status='Completed' data-count='1'" in mix
     assert "data-plan='BB' data-status='Completed' data-count='1'" in mix
     assert "data-plan='AA' data-status='Not started' data-count='3'" in mix
