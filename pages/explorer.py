@@ -14,7 +14,8 @@ if found.empty:
     web.empty("No action matches these filters. Remove a filter in the sidebar, or shorten the search.")
 else:
     table = found[["action_id", "plan_id", "title", "lead_owner", "other_owners", "status", "due_date",
-                   "days_overdue", "slip_days", "timing_text", "section"]]
+                   "days_overdue", "slip_days", "timing_text", "section"]].fillna(
+        {"lead_owner": "—", "other_owners": "—", "timing_text": "—"})
     st.dataframe(table, hide_index=True, key="actions_table", height=min(38 * len(table) + 40, 560),
                  column_config={**web.date_columns(table, ["due_date"]),
                                 "days_overdue": st.column_config.NumberColumn("days overdue"),
