@@ -108,7 +108,8 @@ def cmd_revert(args) -> int:
 
 
 def cmd_uploads(args) -> int:
-    df = connect(args.db, read_only=True).execute("SELECT * FROM uploads ORDER BY upload_id").df()
+    from .uploads import list_uploads
+    df = list_uploads(connect(args.db, read_only=True))
     print(df.to_string(index=False) if len(df) else "no uploads yet")
     return EXIT_OK
 

@@ -669,6 +669,11 @@ def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
     return ApplyResult(new_id, targets, 0, f"upload #{new_id} reverts upload #{upload_id}: {targets} changes undone")
 
 
+def list_uploads(con) -> pd.DataFrame:
+    """Every upload, newest first."""
+    return con.execute("SELECT * FROM uploads ORDER BY upload_id DESC").df()
+
+
 def revertible(con) -> list[int]:
     """Uploads that can still be reverted: not themselves reverts, not reverted yet. Newest first."""
     return [r[0] for r in con.execute("""

@@ -54,6 +54,11 @@ def _dataset(path: str, version: tuple, as_of: date) -> queries.Dataset:
         cur.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _options(path: str, version: tuple, today: date) -> dict[str, list[str]]:
+    return queries.options(_dataset(path, version, today).state)
+
+
 def raw_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
 
@@ -83,20 +88,22 @@ def page(title: str, name: str, filters=(), sidebar_last: bool = False):
     """
     ensure_entrypoint()
     cur = cursor()
-    ds, view = page_header(title, cur)
-    f = filter_widgets(ds, view, which=filters) if filters else queries.Filters()
+    ds, view, opts = page_header(title, cur)
+    f = filter_widgets(ds, opts, which=filters) if filters else queries.Filters()
     if not sidebar_last:
         sidebar_controls(cur, ds, f, name)
     return cur, ds, view, f
 
 
-def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
-    """Title, the 'as of' banner, and warnings about the link. Returns the data."""
+def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState, dict[str, list[str]]]:
+    """Title, the 'as of' banner, and warnings about the link. Returns the data, the view read from
+    the link, and the values each filter offers (those of today's tracker)."""
     today = date.today()
     path = str(db_path())
     version = data_version(cur)
     live = _dataset(path, version, today)
-    view = views.read_view(raw_params(), queries.options(live.state), today)
+    opts = _options(path, version, today)
+    view = views.read_view(raw_params(), opts, today)
     # The day comes from the widget's state (set before this run) or the link; the widget itself is
     # drawn by sidebar_controls(), which pages may call after their main content so it draws first.
     as_of = st.session_state.get("as_of") or view.as_of or today
@@ -107,7 +114,7 @@ def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState]:
     if ds.label == "as of":
         st.info(f"**As of {fmt_date(as_of)}** — statuses as recorded for that day in the status history, "
                 "not today's. Clear the date in the sidebar to see today.", icon="🕰️")
-    return ds, view
+    return ds, view, opts
 
 
 def as_of_widget() -> None:
@@ -122,10 +129,9 @@ def sidebar_controls(cur, ds: queries.Dataset, filters: queries.Filters, page: s
     share_controls(cur, ds, filters, page)
 
 
-def filter_widgets(ds: queries.Dataset, view: views.ViewState, which=("plan", "section", "owner", "status", "due", "q"),
-                   container=None) -> queries.Filters:
+def filter_widgets(ds: queries.Dataset, opts: dict[str, list[str]],
+                   which=("plan", "section", "owner", "status", "due", "q"), container=None) -> queries.Filters:
     """Filter widgets bound to the URL; returns the filters they hold."""
-    opts = queries.options(ds.state)
     box = container or st.sidebar
     f = queries.Filters()
     with box:

@@ -22,11 +22,12 @@ st.subheader("1. Download the template")
 st.caption("Every action with its current owner, due date and status. Change the status (and, if needed, the "
            "due date or lead owner), add a note and the evidence, save, and upload it below. Leave other rows as "
            "they are: rows that change nothing are skipped.")
-template = uploads.template(cur)
 c1, c2 = st.columns(2)
-c1.download_button("Template (.csv, opens in Excel)", exports.to_csv(template, bom=True), "action-tracker-updates.csv",
-                   mime="text/csv", key="template_csv")
-c2.download_button("Template (.xlsx)", exports.to_xlsx(template), "action-tracker-updates.xlsx", key="template_xlsx",
+# Built when clicked, on a cursor of their own (the callables run on another thread than this script run).
+c1.download_button("Template (.csv, opens in Excel)", key="template_csv", file_name="action-tracker-updates.csv",
+                   data=lambda: exports.to_csv(uploads.template(web.cursor()), bom=True), mime="text/csv")
+c2.download_button("Template (.xlsx)", key="template_xlsx", file_name="action-tracker-updates.xlsx",
+                   data=lambda: exports.to_xlsx(uploads.template(web.cursor())),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 with st.expander("Columns, statuses and dates"):
     st.markdown(uploads.__doc__.split("Columns", 1)[1].split("\n\n", 1)[0].replace("\n    ", "\n- "))
@@ -74,7 +75,7 @@ if file is not None:
         bar.empty()
 
 st.subheader("Uploads so far")
-history = cur.execute("SELECT * FROM uploads ORDER BY upload_id DESC").df()
+history = uploads.list_uploads(cur)
 if history.empty:
     web.empty("No uploads yet.")
 else:
