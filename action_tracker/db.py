@@ -62,6 +62,15 @@ def fetch_one(con, sql: str, params=None):
     return rows[0] if rows else None
 
 
+def arrow_frame(arrow):
+    """A pandas frame over an Arrow table, keeping strings in Arrow: no Python string objects
+    for a million cells."""
+    import pandas as pd
+    import pyarrow as pa
+    return arrow.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if pa.types.is_string(t)
+                           or pa.types.is_large_string(t) else None)
+
+
 @contextmanager
 def registered(con, name: str, frame):
     """Make a DataFrame visible to SQL as `name` for the block.

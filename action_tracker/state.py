@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .db import registered
+from .db import arrow_frame, registered
 from .statuses import CLOSED, IN_PROGRESS, NOT_STARTED
 
 COUNTING_EVENTS = """
@@ -98,8 +98,7 @@ def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
         arrow = con.sql(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
                                 FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)
                             ORDER BY u.row_no""", params={"as_of": as_of}).to_arrow_table()
-    from .uploads import _arrow_frame
-    df = _arrow_frame(arrow)
+    df = arrow_frame(arrow)
     df["due_date"] = pd.to_datetime(df["due_date"])  # datetime64: compared with the file's dates as arrays
     return df
 

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from . import auth
-from .db import fetch_one, registered, transaction
+from .db import arrow_frame, fetch_one, registered, transaction
 from .state import action_state, upload_state
 from .statuses import CONFIDENCE, STATUSES, normalise
 
@@ -226,21 +226,13 @@ def _read_csv_fast(text: str, delimiter: str, width: int) -> pd.DataFrame | None
                                   parallel = false)""", params=[str(path), delimiter]).to_arrow_table()
         except duckdb.Error:
             return None
-    df = _arrow_frame(arrow)
+    df = arrow_frame(arrow)
     df.columns = ["__row"] + [f"c{i}" for i in range(width)]
     if '"' not in text:  # without quotes every line is one record: check that none went missing
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         if len(df) != lines - 1:
             return None
     return df
-
-
-def _arrow_frame(arrow) -> pd.DataFrame:
-    """A pandas frame over Arrow data, keeping strings in Arrow (pandas' pyarrow string dtype)."""
-    import pyarrow as pa
-    table = arrow.read_all() if hasattr(arrow, "read_all") else arrow
-    return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if pa.types.is_string(t)
-                           or pa.types.is_large_string(t) else None)
 
 
 def _read_csv_records(text: str, delimiter: str, file_name: str) -> list[tuple[int, list[str]]]:

@@ -7,7 +7,6 @@ the real today, because the pages compute "overdue" and "next 90 days" from toda
 from __future__ import annotations
 
 import base64
-import textwrap
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,28 +24,19 @@ def d(days: int) -> str:
     return (TODAY + timedelta(days=days)).isoformat()
 
 
-def make_small_db(tmp_path: Path) -> Path:
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "manifest.toml").write_text(textwrap.dedent("""
-        [[plan]]
-        plan_id = "AA"
-        title = "Plan of Aland"
-        publisher = "Aland"
-        jurisdiction = "Aland"
-        published = "2025-01"
-        file = "aa.csv"
-        loader = "csv"
+def csv_plans(plans: Path, *entries: tuple[str, str, str, str]) -> Path:
+    """A plans folder of CSV plans: (plan_id, title, jurisdiction, published) each, file <id>.csv."""
+    plans.mkdir(parents=True, exist_ok=True)
+    (plans / "manifest.toml").write_text("".join(
+        f'[[plan]]\nplan_id = "{pid}"\ntitle = "{title}"\npublisher = "{juris}"\njurisdiction = "{juris}"\n'
+        f'published = "{published}"\nfile = "{pid.lower()}.csv"\nloader = "csv"\n\n'
+        for pid, title, juris, published in entries), encoding="utf-8")
+    return plans
 
-        [[plan]]
-        plan_id = "BB"
-        title = "Plan of Bornia"
-        publisher = "Bornia"
-        jurisdiction = "Bornia"
-        published = "2025-03"
-        file = "bb.csv"
-        loader = "csv"
-    """), encoding="utf-8")
+
+def make_small_db(tmp_path: Path) -> Path:
+    plans = csv_plans(tmp_path / "plans", ("AA", "Plan of Aland", "Aland", "2025-01"),
+                      ("BB", "Plan of Bornia", "Bornia", "2025-03"))
     (plans / "aa.csv").write_text(
         "action_id,section,title,text,lead_owner,other_owners,due_date\n"
         f"AA-1,Skills,Train teachers,Train ten thousand teachers in AI.,Ministry of Skills,Treasury,{d(-100)}\n"

@@ -22,6 +22,7 @@ from action_tracker.uploads import apply, read_table, validate
 from loaders import LoaderError
 
 from .conftest import ROOT, TODAY, table_counts
+from .small import csv_plans
 
 PLANS = ROOT / "data" / "plans"
 
@@ -83,18 +84,7 @@ def test_rebuild_keeps_ids_and_history(con, editor):
 
 
 def test_changed_source_updates_in_place_and_retires_what_is_gone(tmp_path, editor):
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "manifest.toml").write_text(textwrap.dedent("""
-        [[plan]]
-        plan_id = "NZ"
-        title = "Test plan"
-        publisher = "Test"
-        jurisdiction = "New Zealand"
-        published = "2025"
-        file = "nz.csv"
-        loader = "csv"
-    """), encoding="utf-8")
+    plans = csv_plans(tmp_path / "plans", ("NZ", "Test plan", "New Zealand", "2025"))
     (plans / "nz.csv").write_text("action_id,text\nNZ-1,Do one thing.\nNZ-2,Do another.\n", encoding="utf-8")
     c = connect(tmp_path / "t.duckdb")
     build(c, plans_dir=plans, updates_dir=None)
