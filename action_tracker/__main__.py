@@ -8,10 +8,12 @@
     uploads                         list uploads
     snapshot create|list|verify     frozen, shareable views
     report SNAPSHOT_ID --out F      a self-contained HTML report of a snapshot
-    convert-evidence SRC --out F    status facts that quote actions -> the upload format
+    convert-evidence SRC --out F    status facts that name actions by a quote (../shared/evidence/)
+                                    -> a file in the upload format, with the basis of each fact;
+                                    how data/updates/*.csv were made (see the README)
 
-Exit codes: 0 done (or nothing to do); 1 the input has problems (each listed on stderr,
-nothing written); 2 usage error; 3 the store is busy or unusable.
+Exit codes (errors.py): 0 done (or nothing to do); 1 the input has problems (each listed on
+stderr, nothing written); 2 usage error; 3 the store is busy or unusable.
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ from datetime import date
 from pathlib import Path
 
 from . import auth, exports
-from .db import StoreError, connect, db_path
-
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+from .db import connect, db_path
+from .errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, TrackerError
 
 
 def _out(data: bytes, out: str | None) -> None:
@@ -36,6 +37,7 @@ def _out(data: bytes, out: str | None) -> None:
 
 def cmd_build(args) -> int:
     from loaders import LoaderError
+
     from .build import build
     from .uploads import UploadRejected
     target = db_path(args.db)
@@ -46,7 +48,7 @@ def cmd_build(args) -> int:
     try:
         report = build(con)
     except (LoaderError, UploadRejected) as e:
-        print(f"build failed, nothing changed: {e}", file=sys.stderr)
+        print(f"build failed: {e}", file=sys.stderr)
         return EXIT_INPUT
     print(f"{target}:")
     print("\n".join("  " + line for line in report.lines()))
@@ -62,8 +64,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from .uploads import template
-    df = template(connect(args.db, read_only=True))
+    df = exports.template(connect(args.db, read_only=True))
     _out(exports.to_csv(df, bom=True) if args.format == "csv" else exports.to_xlsx(df), args.out)
     return EXIT_OK
 
@@ -99,11 +100,7 @@ def cmd_import(args) -> int:
 
 def cmd_revert(args) -> int:
     from .uploads import revert
-    try:
-        print(revert(connect(args.db), args.upload_id, auth.command_line(args.by)).message)
-    except ValueError as e:
-        print(str(e), file=sys.stderr)
-        return EXIT_INPUT
+    print(revert(connect(args.db), args.upload_id, auth.command_line(args.by)).message)
     return EXIT_OK
 
 
@@ -136,23 +133,14 @@ def cmd_snapshot(args) -> int:
 
 def cmd_report(args) -> int:
     from . import report, snapshots
-    con = connect(args.db, read_only=True)
-    try:
-        snap = snapshots.load(con, args.snapshot_id)
-    except snapshots.SnapshotNotFound as e:
-        print(str(e), file=sys.stderr)
-        return EXIT_INPUT
+    snap = snapshots.load(connect(args.db, read_only=True), args.snapshot_id)
     _out(report.html_report(snap).encode("utf-8"), args.out)
     return EXIT_OK
 
 
 def cmd_convert_evidence(args) -> int:
-    from .evidence import EvidenceError, convert
-    try:
-        n = convert(connect(args.db, read_only=True), Path(args.source), Path(args.out))
-    except EvidenceError as e:
-        print(str(e), file=sys.stderr)
-        return EXIT_INPUT
+    from .evidence import convert
+    n = convert(connect(args.db, read_only=True), Path(args.source), Path(args.out))
     print(f"wrote {n} rows to {args.out}")
     return EXIT_OK
 
@@ -205,9 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.fn(args)
-    except StoreError as e:
+    except TrackerError as e:  # each kind of error knows its exit code (errors.py)
         print(str(e), file=sys.stderr)
-        return EXIT_STORE
+        return e.exit_code
 
 
 if __name__ == "__main__":

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
+
+from . import settings
+from .errors import TrackerError
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(TrackerError):
     pass
 
 
@@ -36,16 +39,12 @@ def command_line(name: str | None = None) -> Credentials:
 
 
 def local_editing() -> bool:
-    return os.environ.get("ACTION_TRACKER_LOCAL_EDITING") == "1"
+    return settings.current().local_editing
 
 
 def configured_editors(secrets: Mapping[str, str] | None = None) -> dict[str, str]:
-    editors = dict(secrets or {})
-    for pair in filter(None, (p.strip() for p in os.environ.get("ACTION_TRACKER_EDITORS", "").split(","))):
-        name, _, password = pair.partition(":")
-        if name.strip() and password:
-            editors[name.strip()] = password
-    return editors
+    """Editors from the settings (ACTION_TRACKER_EDITORS) and from secrets.toml's [editors]."""
+    return dict(settings.Settings.from_env(secrets={"editors": dict(secrets or {})}).editors)
 
 
 def editing_enabled(secrets: Mapping[str, str] | None = None) -> bool:

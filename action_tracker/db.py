@@ -14,19 +14,17 @@ from pathlib import Path
 
 import duckdb
 
-from . import migrations
+from . import migrations, settings
+from .errors import StoreError
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
+ROOT = settings.ROOT
 
-
-class StoreError(Exception):
-    """The store cannot be used as asked (locked, missing, newer than this code)."""
+__all__ = ["ROOT", "StoreError", "arrow_frame", "connect", "db_path", "fetch_one", "registered", "transaction"]
 
 
 def db_path(path: str | os.PathLike | None = None) -> Path:
-    """The database file: the argument, else $ACTION_TRACKER_DB, else data/tracker.duckdb."""
-    return Path(path or os.environ.get("ACTION_TRACKER_DB") or DEFAULT_DB)
+    """The database file: the argument, else the ACTION_TRACKER_DB setting, else data/tracker.duckdb."""
+    return Path(path or settings.current().db_path)
 
 
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
