@@ -8,7 +8,9 @@ are append-only, and current state is derived from them.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from .errors import StoreError
 
 
 def m001_initial(con) -> None:
@@ -117,8 +119,28 @@ def m001_initial(con) -> None:
         )""")
 
 
+def m002_evidence_basis_and_claims(con) -> None:
+    # Whose account a status event is (the government's own, or an independent source), and
+    # what governments claim about their plans as a whole, to show beside the tracker's count.
+    con.execute("ALTER TABLE status_events ADD COLUMN basis VARCHAR")
+    con.execute("""
+        CREATE TABLE plan_claims (
+            plan_id VARCHAR NOT NULL,
+            claim_date DATE NOT NULL,
+            claimed_completed INTEGER NOT NULL,
+            of_total INTEGER NOT NULL,
+            claimed_by VARCHAR NOT NULL,
+            source VARCHAR,
+            evidence_url VARCHAR,
+            note VARCHAR,
+            confidence VARCHAR,
+            PRIMARY KEY (plan_id, claim_date, claimed_by)
+        )""")
+
+
 MIGRATIONS = [
     (1, "initial schema", m001_initial),
+    (2, "evidence basis and plan claims", m002_evidence_basis_and_claims),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -129,20 +151,25 @@ def applied(con) -> list[int]:
     return [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
 
 
+def _newer(version: int) -> StoreError:
+    return StoreError(f"the database has schema version {version}, newer than this code ({LATEST}): "
+                      "update the code (git pull) before opening it")
+
+
 def check_not_newer(con) -> None:
     try:
         rows = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0]
-    except Exception:
+    except Exception:  # a store made before schema_migrations existed: nothing to compare
         return
     if rows and rows[0] and rows[0] > LATEST:
-        raise RuntimeError(f"the database has schema version {rows[0]}, newer than this code ({LATEST})")
+        raise _newer(rows[0])
 
 
 def migrate(con, upto: int | None = None) -> list[int]:
     """Apply pending migrations in order, each in its own transaction. Returns those applied."""
     done = set(applied(con))
     if done and max(done) > LATEST:
-        raise RuntimeError(f"the database has schema version {max(done)}, newer than this code ({LATEST})")
+        raise _newer(max(done))
     ran = []
     for version, name, fn in MIGRATIONS:
         if version in done or (upto is not None and version > upto):
@@ -151,7 +178,7 @@ def migrate(con, upto: int | None = None) -> list[int]:
         try:
             fn(con)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                        [version, name, datetime.now(timezone.utc).replace(tzinfo=None)])
+                        [version, name, datetime.now(UTC).replace(tzinfo=None)])
         except BaseException:
             con.execute("ROLLBACK")
             raise

@@ -1,17 +1,22 @@
-"""The status vocabulary, its synonyms, and one colour per status for every page.
+"""The status vocabulary, its synonyms, and how every page shows a status.
 
-An action's status is whatever its latest status event says (none yet: Not started).
-"Overdue" is never stored: an action is overdue on a day when its due date has passed
-and it is neither Completed nor Cancelled.
+A status is a reported fact: whatever the latest status event of an action says. An action
+with no status event has no status: it is shown as NO_UPDATE ("No update yet"), a state of
+its own that is never counted, coloured or filtered as Not started. "Overdue" and "Past due,
+no update" are never stored: history.py derives them from the due date and the status.
 """
 
 from __future__ import annotations
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED = (
     "Not started", "In progress", "Completed", "Blocked", "Cancelled")
-STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED)
+STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED)  # what an update may report
 CLOSED = (COMPLETED, CANCELLED)
-OVERDUE = "Overdue"
+OPEN = (NOT_STARTED, IN_PROGRESS, BLOCKED)  # reported, and not closed
+NO_UPDATE = "No update yet"  # no status event: not a status, the absence of one
+SHOWN = STATUSES + (NO_UPDATE,)  # what a page can show and filter on
+OVERDUE = "Overdue"  # reported open, past its due date
+PAST_DUE_NO_UPDATE = "Past due, no update"  # past its due date, nobody has reported on it
 
 # Matched case-insensitively, after trimming spaces. Anything else is an error.
 SYNONYMS = {
@@ -23,23 +28,42 @@ SYNONYMS = {
 }
 _LOOKUP = {word: status for status, words in SYNONYMS.items() for word in words}
 
-# Okabe-Ito colours: told apart by people with the common colour-vision deficiencies.
+# Okabe-Ito colours (told apart by people with the common colour-vision deficiencies), and never
+# colour alone: every status also has a symbol, and "no update" bars are hatched.
 COLORS = {
-    NOT_STARTED: "#A0A0A0",
+    NOT_STARTED: "#CC79A7",
     IN_PROGRESS: "#0072B2",
     COMPLETED: "#009E73",
     BLOCKED: "#E69F00",
-    CANCELLED: "#555555",
+    CANCELLED: "#404040",
+    NO_UPDATE: "#D4D4D4",
     OVERDUE: "#D55E00",
+    PAST_DUE_NO_UPDATE: "#F2B38F",
+}
+# Symbols the fonts of common systems (and Debian's chromium) draw; checked by eye in a screenshot.
+SYMBOLS = {
+    NOT_STARTED: "○", IN_PROGRESS: "◐", COMPLETED: "✔", BLOCKED: "⊘", CANCELLED: "✕",
+    NO_UPDATE: "?", OVERDUE: "⚠", PAST_DUE_NO_UPDATE: "◷",
 }
 
+HATCHED_NOTE = "Hatched: nothing reported (No update yet), or no due date."
+
 CONFIDENCE = ("high", "medium", "low")
+# ?confidence= in a URL: which evidence counts. "medium" counts high and medium.
+MIN_CONFIDENCE = ("any", "medium", "high")
+BASIS = ("government", "independent")  # whose account an event is: the government's own, or not
 DATE_FORMAT = "%d %b %Y"  # how every page shows a date: 09 Apr 2025
+DATETIME_FORMAT = "%d %b %Y %H:%M"
 
 
 def normalise(value: str) -> str | None:
     """The canonical status for a word users write, or None if it is not one."""
     return _LOOKUP.get(" ".join(str(value).strip().lower().split()))
+
+
+def label(status: str) -> str:
+    """A status in words with its symbol, never by colour alone: '● Completed'."""
+    return f"{SYMBOLS.get(status, '')} {status}".strip()
 
 
 def fmt_date(d) -> str:

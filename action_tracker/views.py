@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .queries import DUE_WINDOWS, GROUPS, Filters
+from .statuses import MIN_CONFIDENCE
 
 MULTI = {"plan": "plans", "section": "sections", "owner": "owners", "status": "statuses"}
 
@@ -20,6 +21,7 @@ class ViewState:
     filters: Filters
     as_of: date | None
     warnings: list[str] = field(default_factory=list)
+    min_confidence: str = "any"
 
 
 def parse_as_of(raw: str | None, today: date) -> tuple[date | None, str | None]:
@@ -55,9 +57,14 @@ def read_view(params: dict[str, list[str]], options: dict[str, list[str]], today
     f.due = due
     f.search = (params.get("q") or [""])[-1]
     group = (params.get("group") or ["plan"])[-1]
-    if group not in GROUPS:  # noqa: the page falls back to "plan"
+    if group not in GROUPS:  # the page falls back to "plan"
         warnings.append(f"Unknown grouping {group!r} in the link, ignored; use one of {', '.join(GROUPS)}")
+    f.stale_only = (params.get("stale") or ["false"])[-1].lower() in ("true", "1")
+    confidence = (params.get("confidence") or ["any"])[-1]
+    if confidence not in MIN_CONFIDENCE:
+        warnings.append(f"Unknown confidence {confidence!r} in the link, ignored; use one of {', '.join(MIN_CONFIDENCE)}")
+        confidence = "any"
     as_of, msg = parse_as_of((params.get("as_of") or [None])[-1], today)
     if msg:
         warnings.append(msg)
-    return ViewState(f, as_of, warnings)
+    return ViewState(f, as_of, warnings, confidence)

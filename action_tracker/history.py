@@ -1,0 +1,314 @@
+"""The status history: the one module that reads `status_events`, and the rules built on it.
+
+Events are append-only. An event counts unless it is a revert or has been reverted, and
+(with a minimum confidence) unless its evidence is rated below that. On day D an action's
+status is its latest counting event with effective_date <= D (ties broken by recording
+order). An action with no counting event has no status: it is NO_UPDATE, never Not started.
+An upload can move a due date or change the lead owner; the latest such counting event wins,
+and the plan's own due date is kept as `original_due_date`.
+
+The rules every page, export, snapshot and report uses live here too: overdue, past due
+with no update, stale, and the "due soon" window (`add_derived`, `due_within`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from . import settings
+from .db import arrow_frame, fetch_one, registered
+from .statuses import CLOSED, COMPLETED, IN_PROGRESS, MIN_CONFIDENCE, NO_UPDATE, OPEN
+
+# Which events count. $min_rank: 0 counts every event; 2 counts high and medium; 1 high only.
+# An event with no confidence given counts only when every event does.
+COUNTING_EVENTS = """
+    SELECT e.* FROM status_events e
+    WHERE e.reverts_event_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM status_events r WHERE r.reverts_event_id = e.event_id)
+      AND ($min_rank = 0 OR coalesce(CASE e.confidence WHEN 'high' THEN 1 WHEN 'medium' THEN 2
+                                                        WHEN 'low' THEN 3 END, 9) <= $min_rank)
+"""
+REVERTED = "EXISTS (SELECT 1 FROM status_events r WHERE r.reverts_event_id = e.event_id)"
+LATEST = "QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY effective_date DESC, event_id DESC) = 1"
+
+
+def min_rank(min_confidence: str = "any") -> int:
+    """?confidence=high -> 1, medium -> 2, any -> 0."""
+    if min_confidence not in MIN_CONFIDENCE:
+        raise ValueError(f"minimum confidence must be one of {', '.join(MIN_CONFIDENCE)}, not {min_confidence!r}")
+    return {"any": 0, "high": 1, "medium": 2}[min_confidence]
+
+
+LATEST_CTES = f"""
+WITH ev AS ({COUNTING_EVENTS} AND e.effective_date <= $as_of),
+last_status AS (
+    SELECT action_id, status, effective_date AS status_date, note, evidence_url, source, confidence, basis
+    FROM ev {LATEST}
+),
+last_due AS (SELECT action_id, due_date FROM ev WHERE due_date IS NOT NULL {LATEST}),
+last_lead AS (SELECT action_id, lead_owner_id FROM ev WHERE lead_owner_id IS NOT NULL {LATEST})"""
+
+STATE_SQL = LATEST_CTES + f""",
+started AS (
+    SELECT action_id, min(effective_date) AS started_on FROM ev
+    WHERE status = '{IN_PROGRESS}' GROUP BY action_id
+),
+others AS (
+    SELECT ao.action_id, string_agg(o.name, '; ' ORDER BY ao.position) AS other_owners,
+           list(ao.owner_id ORDER BY ao.position) AS other_owner_ids
+    FROM action_owners ao JOIN owners o USING (owner_id)
+    WHERE ao.role = 'other' GROUP BY ao.action_id
+)
+SELECT a.action_id, a.plan_id, p.title AS plan_title, a.seq, a.kind, a.parent_action_id, a.section,
+       a.title, a.text,
+       coalesce(ll.lead_owner_id, a.lead_owner_id) AS lead_owner_id, lo.name AS lead_owner,
+       a.lead_owner_id AS original_lead_owner_id,
+       ot.other_owners, ot.other_owner_ids, a.owner_source,
+       coalesce(ld.due_date, a.due_date) AS due_date, a.due_date AS original_due_date,
+       a.due_precision, a.timing_text, a.timing_derivation, a.deadline_kind,
+       coalesce(ls.status, '{NO_UPDATE}') AS status, ls.status_date, ls.note AS last_note,
+       ls.evidence_url AS last_evidence_url, ls.source AS last_source, ls.confidence AS last_confidence,
+       ls.basis AS last_basis,
+       st.started_on, p.published_start, p.published_precision,
+       a.source_file, a.line_start, a.line_end, a.repeat_lines
+FROM actions a
+JOIN plans p USING (plan_id)
+LEFT JOIN last_status ls USING (action_id)
+LEFT JOIN last_due ld USING (action_id)
+LEFT JOIN last_lead ll USING (action_id)
+LEFT JOIN started st USING (action_id)
+LEFT JOIN others ot USING (action_id)
+LEFT JOIN owners lo ON lo.owner_id = coalesce(ll.lead_owner_id, a.lead_owner_id)
+WHERE a.retired_at IS NULL
+ORDER BY a.plan_id, a.seq
+"""
+
+DATE_COLUMNS = ("due_date", "original_due_date", "status_date", "started_on", "published_start")
+DERIVED_COLUMNS = ["overdue", "past_due_no_update", "days_overdue", "days_past_due", "days_to_due", "slip_days",
+                   "days_since_update", "stale"]
+# Every column of an action's state, in order: what pages, exports and snapshots carry.
+STATE_COLUMNS = ["action_id", "plan_id", "plan_title", "seq", "kind", "parent_action_id", "section", "title", "text",
+                 "lead_owner_id", "lead_owner", "other_owners", "owner_source", "due_date", "original_due_date",
+                 "due_precision", "timing_text", "timing_derivation", "deadline_kind", "status", "status_date",
+                 "last_note", "last_evidence_url", "last_source", "last_confidence", "last_basis", "started_on",
+                 "published_start", "published_precision", "source_file", "line_start", "line_end", "repeat_lines",
+                 *DERIVED_COLUMNS]
+# What the pages need of every counting event (the full record of one action: action_history).
+EVENT_COLUMNS = ["event_id", "action_id", "status", "effective_date"]
+
+
+def action_state(con, as_of: date | None = None, min_confidence: str = "any") -> pd.DataFrame:
+    """One row per live action as it stood on `as_of` (default: today)."""
+    as_of = as_of or date.today()
+    df = con.execute(STATE_SQL, {"as_of": as_of, "min_rank": min_rank(min_confidence)}).df()
+    return add_derived(df, as_of)
+
+
+def counting_events(con, as_of: date, min_confidence: str = "any") -> pd.DataFrame:
+    """The counting events up to `as_of`, oldest first (EVENT_COLUMNS)."""
+    events = con.execute(f"""
+        SELECT {', '.join(EVENT_COLUMNS)} FROM ({COUNTING_EVENTS}) e
+        WHERE e.effective_date <= $as_of ORDER BY effective_date, event_id""",
+                         {"as_of": as_of, "min_rank": min_rank(min_confidence)}).df()
+    events["effective_date"] = pd.to_datetime(events["effective_date"])
+    return events
+
+
+@dataclass
+class Dataset:
+    """The tracker as it stood on one day: one row per action (`state`, STATE_COLUMNS), the counting
+    status events up to that day (`events`), the plans, and governments' claims about them. The live
+    store, an "as of" day and a frozen snapshot all produce one, so every page computes alike."""
+    state: pd.DataFrame
+    events: pd.DataFrame
+    as_of: date
+    label: str = "live"  # live, as of, snapshot
+    plans: pd.DataFrame = field(default_factory=pd.DataFrame)
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
+    min_confidence: str = "any"
+
+
+def load_dataset(con, as_of: date | None = None, min_confidence: str = "any") -> Dataset:
+    """The tracker as it stood on `as_of` (default today), from the live store."""
+    today = date.today()
+    as_of = as_of or today
+    state = action_state(con, as_of, min_confidence)
+    events = counting_events(con, as_of, min_confidence)
+    plans = con.execute("SELECT * FROM plans ORDER BY plan_id").df()
+    return Dataset(state, events, as_of, "live" if as_of == today else "as of", plans,
+                   plan_claims(con, as_of, min_confidence), min_confidence)
+
+
+# --- rules -------------------------------------------------------------------------------
+
+def add_derived(df: pd.DataFrame, as_of: date, stale_days: int | None = None) -> pd.DataFrame:
+    """Overdue, past due with no update, slippage, days to due, freshness. Rules: here and nowhere else.
+
+    * overdue: a reported open status (Not started, In progress, Blocked) and the due date passed;
+    * past_due_no_update: no status reported at all and the due date passed (not a verdict);
+    * stale: the latest evidence is older than `stale_days` (the ACTION_TRACKER_STALE_DAYS setting).
+    """
+    stale_days = settings.current().stale_days if stale_days is None else stale_days
+    for col in DATE_COLUMNS:
+        df[col] = pd.to_datetime(df[col]).dt.date
+    due = pd.to_datetime(df["due_date"])
+    today = pd.Timestamp(as_of)
+    past_due = due.notna() & (due < today)
+    df["overdue"] = past_due & df["status"].isin(OPEN)
+    df["past_due_no_update"] = past_due & (df["status"] == NO_UPDATE)
+    df["days_overdue"] = (today - due).dt.days.where(df["overdue"])
+    df["days_past_due"] = (today - due).dt.days.where(df["overdue"] | df["past_due_no_update"])
+    df["days_to_due"] = (due - today).dt.days
+    df["slip_days"] = (due - pd.to_datetime(df["original_due_date"])).dt.days
+    df["days_since_update"] = (today - pd.to_datetime(df["status_date"])).dt.days
+    df["stale"] = df["days_since_update"].gt(stale_days).fillna(False).astype(bool)
+    return df
+
+
+WINDOW_DAYS = 90  # "due soon" on the overview, and the explorer's "next 90 days": one window
+
+
+def due_within(state: pd.DataFrame, as_of: date, days: int) -> pd.Series:
+    """The one 'due soon' rule: due from as_of to as_of + days (both included), and not closed."""
+    due = pd.to_datetime(state["due_date"])
+    today = pd.Timestamp(as_of)
+    return (due >= today) & (due <= today + pd.Timedelta(days=days)) & ~state["status"].isin(CLOSED)
+
+
+def known(state: pd.DataFrame) -> pd.Series:
+    """Actions with a reported status (coverage counts these)."""
+    return state["status"] != NO_UPDATE
+
+
+# --- one action, and the whole history ------------------------------------------------------
+
+HISTORY_SELECT = f"""
+    SELECT e.event_id, e.action_id, a.plan_id AS plan, a.title, e.status, e.effective_date, e.note,
+           e.evidence_url, e.source, e.confidence, e.basis, e.due_date AS new_due_date,
+           o.name AS new_lead_owner, e.recorded_by, e.recorded_at, e.upload_id, u.file_name AS upload_file,
+           e.reverts_event_id, {REVERTED} AS reverted
+    FROM status_events e
+    JOIN actions a USING (action_id)
+    LEFT JOIN owners o ON o.owner_id = e.lead_owner_id
+    LEFT JOIN uploads u USING (upload_id)"""
+
+
+def action_history(con, action_id: str) -> pd.DataFrame:
+    """Every event of one action, reverted ones and reverts included and marked, oldest first."""
+    return con.execute(HISTORY_SELECT + " WHERE e.action_id = ? ORDER BY e.effective_date, e.event_id",
+                       [action_id]).df()
+
+
+def history_frame(con) -> pd.DataFrame:
+    """Every status event ever recorded, in recording order, with what it belongs to."""
+    return con.execute(HISTORY_SELECT + " ORDER BY e.event_id").df()
+
+
+def data_version(con) -> tuple:
+    """Changes with every write to the data pages show: events, plans, actions. Cache keys use it."""
+    return fetch_one(con, """SELECT (SELECT coalesce(max(event_id), 0) FROM status_events),
+                                 (SELECT max(loaded_at) FROM plans),
+                                 (SELECT max(updated_at) FROM actions), (SELECT count(*) FROM actions)""")
+
+
+def last_status_change(con):
+    """The latest effective date of a counting status event, or None: when the tracker last moved."""
+    row = fetch_one(con, f"SELECT max(effective_date) FROM ({COUNTING_EVENTS}) e", {"min_rank": 0})
+    return row[0] if row else None
+
+
+def last_plan_load(con):
+    row = fetch_one(con, "SELECT max(loaded_at) FROM plans")
+    return row[0] if row else None
+
+
+# --- uploads: what a file is compared with, and what a revert falls back to -------------------
+
+UPLOAD_STATE_SQL = LATEST_CTES + f"""
+SELECT a.action_id, a.title, coalesce(ls.status, '{NO_UPDATE}') AS status,
+       coalesce(ld.due_date, a.due_date) AS due_date, coalesce(ll.lead_owner_id, a.lead_owner_id) AS lead_owner_id,
+       ls.note AS last_note, ls.evidence_url AS last_evidence_url, ls.source AS last_source,
+       ls.basis AS last_basis
+FROM actions a
+LEFT JOIN last_status ls USING (action_id)
+LEFT JOIN last_due ld USING (action_id)
+LEFT JOIN last_lead ll USING (action_id)
+WHERE a.retired_at IS NULL
+"""
+
+
+def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
+    """For each uploaded row (row_no, action_id), the action's current state, in row order.
+
+    One join in DuckDB, narrowed to the actions the file names; an unknown id gets nulls.
+    Every event counts here, whatever its confidence: an upload is compared with the record.
+    """
+    sql = UPLOAD_STATE_SQL.replace(
+        "AND e.effective_date <= $as_of",
+        "AND e.effective_date <= $as_of AND e.action_id IN (SELECT action_id FROM upload_rows)")
+    sql += " AND a.action_id IN (SELECT action_id FROM upload_rows)"
+    with registered(con, "upload_rows", rows[["row_no", "action_id"]]):
+        arrow = con.sql(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
+                                FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)
+                            ORDER BY u.row_no""", params={"as_of": as_of, "min_rank": 0}).to_arrow_table()
+    df = arrow_frame(arrow)
+    df["due_date"] = pd.to_datetime(df["due_date"])  # datetime64: compared with the file's dates as arrays
+    return df
+
+
+def live_events_of_upload(con, upload_id: int) -> int:
+    """How many events of an upload are not reverted yet."""
+    return fetch_one(con, f"SELECT count(*) FROM status_events e WHERE e.upload_id = ? AND NOT {REVERTED}",
+                     [upload_id])[0]
+
+
+def insert_revert_events(con, upload_id: int, new_upload_id: int, day: date, who: str, now) -> None:
+    """One event per live event of `upload_id`, cancelling it. Each names, for readers of the
+    history, the status its action falls back to (NO_UPDATE when nothing else was reported)."""
+    con.execute(f"""
+        INSERT INTO status_events (event_id, action_id, status, effective_date, note, recorded_by, recorded_at,
+                                   upload_id, reverts_event_id)
+        WITH fallback AS (
+            SELECT action_id, status FROM ({COUNTING_EVENTS} AND e.upload_id IS DISTINCT FROM $upload) {LATEST})
+        SELECT nextval('status_event_ids'), e.action_id, coalesce(f.status, '{NO_UPDATE}'), $day,
+               'Reverts upload #' || $upload, $who, $now, $new, e.event_id
+        FROM status_events e LEFT JOIN fallback f USING (action_id)
+        WHERE e.upload_id = $upload AND NOT {REVERTED}
+        ORDER BY e.event_id""", {"upload": upload_id, "day": day, "who": who, "now": now, "new": new_upload_id,
+                                 "min_rank": 0})
+
+
+def insert_events(con, events: pd.DataFrame) -> None:
+    """Append events (a frame of EVENT_INSERT_COLUMNS); the sequence numbers them."""
+    with registered(con, "incoming_events", events):
+        cols = ", ".join(EVENT_INSERT_COLUMNS)
+        con.execute(f"""INSERT INTO status_events (event_id, {cols})
+                        SELECT nextval('status_event_ids'), {cols} FROM incoming_events""")
+
+
+EVENT_INSERT_COLUMNS = ["action_id", "status", "effective_date", "note", "evidence_url", "source", "confidence",
+                        "basis", "due_date", "lead_owner_id", "recorded_by", "recorded_at", "upload_id",
+                        "reverts_event_id"]
+
+
+def status_on(state: pd.DataFrame) -> pd.Series:
+    """Completed per plan in a state frame (claims are compared with this)."""
+    return state[state["status"] == COMPLETED].groupby("plan_id").size()
+
+
+def plan_claims(con, as_of: date, min_confidence: str = "any") -> pd.DataFrame:
+    """Governments' own claims about their plans made by `as_of`, each beside the tracker's count
+    of Completed actions of that plan on the claim's day."""
+    claims = con.execute("SELECT * FROM plan_claims WHERE claim_date <= ? ORDER BY plan_id, claim_date",
+                         [as_of]).df()
+    counts = []
+    for day in claims["claim_date"]:
+        day = pd.Timestamp(day).date()
+        counts.append(status_on(action_state(con, day, min_confidence)))
+    claims["tracker_completed"] = [int(c.get(p, 0)) for c, p in zip(counts, claims["plan_id"])]
+    claims["claim_date"] = pd.to_datetime(claims["claim_date"]).dt.date
+    return claims
+
