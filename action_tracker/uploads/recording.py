@@ -1,0 +1,146 @@
+"""Stage 3 of an upload: a clean preview -> status events, in one transaction (all rows or
+none), with an audit row in `uploads`; and revert, which adds events that cancel an upload's
+events (history is never rewritten). Status-event SQL itself lives in history.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .. import auth
+from ..db import fetch_one, transaction
+from ..errors import InputError
+from ..history import data_version, insert_events, insert_revert_events, live_events_of_upload
+from .checking import Preview, Progress, validate
+from .reading import UploadRejected, read_table
+
+
+class ApplyRefused(InputError, ValueError):
+    """An apply or revert that cannot go ahead; nothing was written."""
+
+
+@dataclass
+class ApplyResult:
+    upload_id: int | None
+    changed: int
+    unchanged: int
+    message: str
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _events(changes: pd.DataFrame, who: str, now: datetime, upload_id: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "action_id": changes["action_id"].astype(str), "status": changes["status_to"].astype(str),
+        "effective_date": changes["effective_date"],
+        "note": changes["note"], "evidence_url": changes["evidence_url"], "source": changes["source"],
+        "confidence": changes["confidence"], "basis": changes["basis"], "due_date": changes["due_to"],
+        "lead_owner_id": changes["owner_to"], "recorded_by": who, "recorded_at": now, "upload_id": upload_id,
+        "reverts_event_id": pd.Series(pd.NA, index=changes.index, dtype="Int64"),
+    })
+
+
+def _record(con, events: pd.DataFrame, progress: Progress | None, chunk: int = 250_000) -> None:
+    """Insert in chunks, for the progress bar."""
+    for start in range(0, len(events), chunk):
+        part = events.iloc[start:start + chunk]
+        insert_events(con, part)
+        if progress:
+            progress(min(1.0, (start + len(part)) / len(events)), f"recorded {start + len(part):,} changes")
+
+
+def _still_current(con, preview: Preview, today: date) -> None:
+    """Another editor may have written since the preview: then check the file again, inside the transaction."""
+    if preview.data_version == data_version(con):
+        return
+    fresh = validate(con, preview.table, today=today)
+    cf = preview.change_rows
+    if not fresh.ok or list(zip(fresh.change_rows["action_id"], fresh.change_rows["status_from"])) != \
+            list(zip(cf["action_id"], cf["status_from"])):
+        raise ApplyRefused("the tracker changed since this preview was made: preview the file again")
+
+
+def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
+          progress: Progress | None = None, now: datetime | None = None) -> ApplyResult:
+    """Record every change of a clean preview as status events, in one transaction."""
+    who = auth.require_editor(cred, secrets)
+    if not preview.ok:
+        raise ApplyRefused(f"{preview.table.file_name} has {len(preview.problems)} problems; nothing was applied")
+    cf = preview.change_rows
+    total = len(cf) + len(preview.unchanged_rows)
+    if preview.already_applied:
+        return ApplyResult(None, 0, total, f"this file was already applied as upload #{preview.already_applied}; "
+                                           "nothing changed")
+    if cf.empty:
+        return ApplyResult(None, 0, total, "every row matches the tracker already; nothing changed")
+    now = now or _now()
+    with transaction(con):
+        _still_current(con, preview, now.date())
+        upload_id = fetch_one(con, "SELECT nextval('upload_ids')")[0]
+        con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                    [upload_id, preview.table.file_name, preview.table.sha256, preview.table.kind,
+                     total, len(cf), len(preview.unchanged_rows), who, now])
+        _record(con, _events(cf, who, now, upload_id), progress)
+    return ApplyResult(upload_id, len(cf), len(preview.unchanged_rows),
+                       f"upload #{upload_id}: {len(cf)} changes recorded, "
+                       f"{len(preview.unchanged_rows)} rows changed nothing")
+
+
+def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
+           now: datetime | None = None) -> ApplyResult:
+    """Undo an upload with new events that cancel its events. History is never rewritten."""
+    who = auth.require_editor(cred, secrets)
+    now = now or _now()
+    with transaction(con):
+        row = fetch_one(con, "SELECT reverts_upload_id FROM uploads WHERE upload_id = ?", [upload_id])
+        if row is None:
+            raise ApplyRefused(f"there is no upload #{upload_id}")
+        if row[0] is not None:
+            raise ApplyRefused(f"upload #{upload_id} is itself a revert; apply the file again instead")
+        done = fetch_one(con, "SELECT upload_id FROM uploads WHERE reverts_upload_id = ?", [upload_id])
+        if done:
+            raise ApplyRefused(f"upload #{upload_id} was already reverted by upload #{done[0]}")
+        targets = live_events_of_upload(con, upload_id)
+        new_id = fetch_one(con, "SELECT nextval('upload_ids')")[0]
+        con.execute("INSERT INTO uploads VALUES (?, ?, '', 'revert', ?, ?, 0, ?, ?, ?)",
+                    [new_id, f"revert of upload #{upload_id}", targets, targets, who, now, upload_id])
+        insert_revert_events(con, upload_id, new_id, now.date(), who, now)
+    return ApplyResult(new_id, targets, 0, f"upload #{new_id} reverts upload #{upload_id}: {targets} changes undone")
+
+
+def list_uploads(con) -> pd.DataFrame:
+    """Every upload, newest first."""
+    return con.execute("SELECT * FROM uploads ORDER BY upload_id DESC").df()
+
+
+def revertible(con) -> list[int]:
+    """Uploads that can still be reverted: not themselves reverts, not reverted yet. Newest first."""
+    return [r[0] for r in con.execute("""
+        SELECT u.upload_id FROM uploads u
+        WHERE u.reverts_upload_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM uploads r WHERE r.reverts_upload_id = u.upload_id)
+        ORDER BY u.upload_id DESC""").fetchall()]
+
+
+def import_file(con, path: Path, cred: auth.Credentials, *, dry_run: bool = False,
+                progress: Progress | None = None) -> tuple[Preview, ApplyResult | None]:
+    """The command line's import: the same steps as the Updates page."""
+    table = read_table(Path(path).read_bytes(), Path(path).name)
+    preview = validate(con, table, progress=progress)
+    if dry_run or not preview.ok:
+        return preview, None
+    return preview, apply(con, preview, cred, progress=progress)
+
+
+def apply_file_if_new(con, path: Path, recorded_by: str) -> str:
+    """Apply a file shipped in data/updates/ unless it is already applied (build runs this)."""
+    preview, result = import_file(con, path, auth.command_line(recorded_by))
+    if not preview.ok:
+        raise UploadRejected(path.name, preview.problems)
+    return f"{path.name}: {result.message}"
