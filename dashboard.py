@@ -12,5 +12,6 @@ pages = [
     st.Page("pages/explorer.py", title="Actions explorer", icon="🔎", url_path="explorer"),
     st.Page("pages/updates.py", title="Updates", icon="📤", url_path="updates"),
     st.Page("pages/snapshots.py", title="Snapshots", icon="📌", url_path="snapshots"),
+    st.Page("pages/methodology.py", title="Methodology", icon="📖", url_path="methodology"),
 ]
 st.navigation(pages).run()

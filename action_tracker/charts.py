@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from .statuses import COLORS, OVERDUE, STATUSES
+from .statuses import COLORS, NO_UPDATE, OVERDUE, PAST_DUE_NO_UPDATE, SHOWN, SYMBOLS, label
+from .text import html as _esc
+
+# What a Gantt bar is coloured by: the status, or the due-date verdict before it.
+GANTT_ORDER = [OVERDUE, PAST_DUE_NO_UPDATE, *SHOWN]
+HATCHED = (NO_UPDATE, PAST_DUE_NO_UPDATE)  # no reported status: hatched as well as coloured
 
 FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=13)
 ROW_PX = 24  # height of one Gantt row
@@ -26,9 +32,12 @@ def _layout(fig: go.Figure, height: int | None = None, title: str | None = None)
 def status_mix(mix: pd.DataFrame) -> go.Figure:
     """Stacked bars: actions per plan by status."""
     fig = px.bar(mix, y="plan", x="count", color="status", orientation="h",
-                 category_orders={"status": list(STATUSES), "plan": sorted(mix["plan"].unique(), reverse=True)},
+                 category_orders={"status": list(SHOWN), "plan": sorted(mix["plan"].unique(), reverse=True)},
                  color_discrete_map=COLORS, labels={"count": "actions", "plan": ""})
     fig.update_traces(hovertemplate="%{y}: %{x} %{fullData.name}<extra></extra>")
+    for trace in fig.data:
+        if trace.name in HATCHED:
+            trace.marker.pattern = dict(shape="/", fillmode="overlay", size=6)
     return _layout(fig, height=90 + 40 * mix["plan"].nunique())
 
 
@@ -39,24 +48,26 @@ def status_mix_html(mix: pd.DataFrame) -> str:
     thing people see is drawn with divs; each segment carries its numbers as data attributes
     and a title for hover.
     """
-    import html as _html
     rows = []
     totals = mix.groupby("plan")["count"].sum()
     widest = max(int(totals.max()), 1) if len(totals) else 1
+    hatch = "background-image:repeating-linear-gradient(45deg,rgba(0,0,0,.18) 0 2px,transparent 2px 6px);"
     for plan in sorted(mix["plan"].unique()):
         g = mix[mix["plan"] == plan].set_index("status")["count"]
         segments = "".join(
-            f"<div class='seg' data-plan='{_html.escape(plan)}' data-status='{s}' data-count='{int(g.get(s, 0))}' "
-            f"title='{_html.escape(plan)}: {int(g.get(s, 0))} {s}' "
-            f"style='width:{100 * int(g.get(s, 0)) / widest:.3f}%;background:{COLORS[s]}'></div>"
-            for s in STATUSES if int(g.get(s, 0)))
-        rows.append(f"<div class='row'><span class='plan'>{_html.escape(plan)}</span><div class='bar'>{segments}</div>"
+            f"<div class='seg' data-plan='{_esc(plan)}' data-status='{s}' data-count='{int(g.get(s, 0))}' "
+            f"title='{_esc(plan)}: {int(g.get(s, 0))} {s}' "
+            f"style='width:{100 * int(g.get(s, 0)) / widest:.3f}%;background-color:{COLORS[s]};"
+            f"{hatch if s in HATCHED else ''}'>{SYMBOLS[s] if int(g.get(s, 0)) * 25 >= widest else ''}</div>"
+            for s in SHOWN if int(g.get(s, 0)))
+        rows.append(f"<div class='row'><span class='plan'>{_esc(plan)}</span><div class='bar'>{segments}</div>"
                     f"<span class='total'>{int(totals[plan])}</span></div>")
-    legend = "".join(f"<span><i style='background:{COLORS[s]}'></i>{s}</span>" for s in STATUSES)
+    legend = "".join(f"<span><i style='background-color:{COLORS[s]};{hatch if s in HATCHED else ''}'></i>"
+                     f"{_esc(label(s))}</span>" for s in SHOWN)
     return ("<div class='status-mix' role='img' aria-label='Actions per plan by status'>"
             "<style>.status-mix .row{display:flex;align-items:center;gap:.5rem;margin:.35rem 0}"
             ".status-mix .plan{width:3rem;font-weight:600}.status-mix .bar{flex:1;display:flex;height:1.4rem}"
-            ".status-mix .seg{height:100%}.status-mix .total{width:3rem;color:#555}"
+            ".status-mix .seg{height:100%;color:#fff;font-size:.75rem;text-align:center;line-height:1.4rem;overflow:hidden}.status-mix .total{width:3rem;color:#555}"
             ".status-mix .legend{display:flex;flex-wrap:wrap;gap:1rem;font-size:.85rem;margin-top:.5rem}"
             ".status-mix .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}"
             f"</style>{''.join(rows)}<div class='legend'>{legend}</div></div>")
@@ -69,8 +80,6 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: t
     `links` maps a column to a URL template with {value}; `percent` columns show as 37%;
     `dates` columns as 09 Apr 2025, and an unknown value as —. Values in `unlinked` get no link.
     """
-    import html as _html
-
     from .statuses import fmt_date
 
     def cell(col, v):
@@ -80,12 +89,13 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: t
             return "—"
         if col in percent:
             return f"{float(v):.0%}"
-        text = _html.escape(str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v))
+        text = _esc(str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v))
         if links and col in links and v not in unlinked:
-            return f"<a href='{_html.escape(links[col].format(value=v))}' target='_self'>{text}</a>"
+            from urllib.parse import quote
+            return f"<a href='{_esc(links[col].format(value=quote(str(v), safe='')))}' target='_self'>{text}</a>"
         return text
 
-    head = "".join(f"<th>{_html.escape(str(c).replace('_', ' '))}</th>" for c in df.columns)
+    head = "".join(f"<th>{_esc(str(c).replace('_', ' '))}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(f"<td>{cell(c, v)}</td>" for c, v in zip(df.columns, row)) + "</tr>"
                    for row in df.itertuples(index=False))
     return ("<div class='plain-table'><style>.plain-table table{border-collapse:collapse;width:100%;font-size:.9rem}"
@@ -111,25 +121,27 @@ def gantt(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = None, l
     as-of day, lighter and hatched. Status events are drawn as small markers.
     """
     order, headers, spans = _group_order(rows)
-    bars = rows[~rows["milestone"]].copy()
-    bars["due"] = bars["due_label"]
-    fig = px.timeline(bars, x_start="start", x_end="end", y="label", color="status",
-                      color_discrete_map=COLORS, category_orders={"label": order, "status": list(STATUSES)},
-                      hover_data={"due": True, "group": True, "label": False, "start": "|%d %b %Y",
-                                  "end": False, "status": True})
+    rows = rows.assign(hover=_hover(rows))
+    bars = rows[~rows["milestone"]]
+    fig = px.timeline(bars, x_start="start", x_end="end", y="label", color="shown_as",
+                      color_discrete_map=COLORS, category_orders={"label": order, "shown_as": GANTT_ORDER},
+                      custom_data=["hover"], labels={"shown_as": ""})
     for trace in fig.data:
-        open_mask = bars.loc[bars["status"] == trace.name, "open_ended"].tolist()
-        trace.marker.pattern = dict(shape=["/" if o else "" for o in open_mask], fillmode="overlay", size=6)
+        open_mask = bars.loc[bars["shown_as"] == trace.name, "open_ended"].tolist()
+        hatched = trace.name in HATCHED
+        trace.marker.pattern = dict(shape=["/" if o or hatched else "" for o in open_mask], fillmode="overlay", size=6)
         trace.marker.opacity = None
+        trace.hovertemplate = "%{customdata[0]}<extra></extra>"
     miles = rows[rows["milestone"]]
-    for status in STATUSES:
-        m = miles[miles["status"] == status]
+    for shown in GANTT_ORDER:
+        m = miles[miles["shown_as"] == shown]
         if len(m):
             fig.add_trace(go.Scatter(
-                x=m["end"], y=m["label"], mode="markers", name=f"{status} (milestone)", legendgroup=status,
-                marker=dict(symbol="diamond", size=12, color=COLORS[status], line=dict(color="black", width=1)),
-                customdata=m[["due_label", "group"]],
-                hovertemplate="%{y}<br>due %{customdata[0]}<br>%{customdata[1]}<extra>" + status + "</extra>"))
+                x=m["end"], y=m["label"], mode="markers", name=f"{shown} (due on or before its start)",
+                legendgroup=shown,
+                marker=dict(symbol="diamond-open" if shown in (OVERDUE, PAST_DUE_NO_UPDATE, NO_UPDATE) else "diamond",
+                            size=12, color=COLORS[shown], line=dict(color=COLORS[shown], width=2)),
+                customdata=m[["hover"]], hovertemplate="%{customdata[0]}<extra></extra>"))
     if events is not None and len(events):
         ev = events.merge(rows[["action_id", "label"]], on="action_id")
         if len(ev):
@@ -146,12 +158,25 @@ def gantt(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = None, l
     return _layout(fig, height=120 + ROW_PX * max(len(order), 1))
 
 
+def _hover(rows: pd.DataFrame) -> pd.Series:
+    """The hover text of each bar, in words: title, owner, status, start and due date."""
+    from .statuses import fmt_date
+    out = []
+    for r in rows.itertuples():
+        verdict = f" · {r.shown_as}" if r.shown_as != r.status else ""
+        due = "no due date" if r.open_ended else f"due {fmt_date(r.end)}"
+        title = "<br>".join(_esc(line) for line in textwrap.wrap(str(r.title), 70))
+        out.append(f"<b>{_esc(r.action_id)}</b> {title}<br>Lead: {_esc(r.lead_owner, 'none named')}"
+                   f"<br>{_esc(label(r.status))}{_esc(verdict)}<br>Starts {fmt_date(r.start)} · {due}")
+    return pd.Series(out, index=rows.index)
+
+
 def _group_order(rows: pd.DataFrame) -> tuple[list[str], list[str], list[tuple[int, int]]]:
     """The y order with a header row before each group; the headers; each group's row span."""
     order, headers, spans = [], [], []
     for name, g in rows.groupby("group", sort=False):
         short = str(name).split(" > ")[-1]  # "1. Build ... > 1.2 Invest in AI Gigafactories" -> "1.2 Invest ..."
-        header = f"<b>{short[:80]}</b>"
+        header = f"<b>{_esc(short[:80])}</b>"
         while header in headers:  # categories must stay distinct
             header += "\u200b"
         first = len(order)
@@ -173,7 +198,12 @@ def _group_bands(fig: go.Figure, headers: list[str], spans: list[tuple[int, int]
 
 
 def completion(curve: pd.DataFrame, share: bool = False) -> go.Figure:
-    """Cumulative completed actions per plan, beside the number due by each date."""
+    """Cumulative completed actions per plan, beside the number due by each date.
+
+    share: False (counts), True (of all the plan's actions) or "assessed" (of the actions with a
+    reported status by then; the dashed line is then the share assessed, i.e. coverage)."""
+    if share == "assessed":
+        return _completion_of_assessed(curve)
     y = "completed_share" if share else "completed"
     fig = go.Figure()
     palette = px.colors.qualitative.Safe
@@ -192,9 +222,27 @@ def completion(curve: pd.DataFrame, share: bool = False) -> go.Figure:
     return _layout(fig, height=420)
 
 
+def _completion_of_assessed(curve: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    palette = px.colors.qualitative.Safe
+    for i, (plan, g) in enumerate(curve.groupby("plan")):
+        color = palette[i % len(palette)]
+        fig.add_trace(go.Scatter(x=g["date"], y=g["completed_share_assessed"], name=f"{plan} completed, % of assessed",
+                                 mode="lines", line=dict(color=color, width=3, shape="hv"), legendgroup=plan,
+                                 hovertemplate=f"{plan}: %{{y:.0%}} of assessed completed on %{{x|%d %b %Y}}"
+                                               "<extra></extra>"))
+        fig.add_trace(go.Scatter(x=g["date"], y=g["assessed"] / g["actions"], name=f"{plan} status known",
+                                 mode="lines", line=dict(color=color, width=1.5, dash="dot", shape="hv"),
+                                 legendgroup=plan,
+                                 hovertemplate=f"{plan}: status known for %{{y:.0%}} on %{{x|%d %b %Y}}<extra></extra>"))
+    fig.update_yaxes(title="share", rangemode="tozero", tickformat=".0%", gridcolor="#eee")
+    fig.update_xaxes(title=None, gridcolor="#eee")
+    return _layout(fig, height=420)
+
+
 def owner_bars(card: pd.DataFrame, top: int = 25) -> go.Figure:
     """The owners with the most actions: completed, in progress, overdue."""
-    top_rows = card.sort_values("assigned", ascending=False).head(top)
+    top_rows = card.sort_values("assigned", ascending=False).head(top).assign(owner=lambda d: d["owner"].map(_esc))
     long = top_rows.melt(id_vars="owner", value_vars=["Completed", "In progress", "overdue"],
                          var_name="measure", value_name="actions")
     long["measure"] = long["measure"].replace({"overdue": OVERDUE})

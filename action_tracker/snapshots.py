@@ -18,26 +18,25 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from . import exports, queries
+from . import exports, history, queries
 from .db import fetch_one, transaction
+from .errors import InputError, StoreError
+from .history import DATE_COLUMNS, EVENT_COLUMNS, STATE_COLUMNS
 from .statuses import COMPLETED
 
-FORMAT_VERSION = 1
+# 2: actions with no status event are "No update yet"; past due with no update, staleness, basis,
+# claims and the minimum confidence are kept. A format-1 snapshot is shown as it was saved.
+FORMAT_VERSION = 2
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
-DATE_COLUMNS = ("due_date", "original_due_date", "status_date", "started_on", "published_start")
-STATE_COLUMNS = ["action_id", "plan_id", "plan_title", "seq", "kind", "parent_action_id", "section", "title", "text",
-                 "lead_owner_id", "lead_owner", "other_owners", "owner_source", "due_date", "original_due_date",
-                 "due_precision", "timing_text", "timing_derivation", "deadline_kind", "status", "status_date",
-                 "last_note", "last_evidence_url", "last_source", "last_confidence", "started_on",
-                 "published_start", "published_precision", "source_file", "line_start", "line_end", "repeat_lines",
-                 "overdue", "days_overdue", "days_to_due", "slip_days"]
+CLAIM_COLUMNS = ["plan_id", "claim_date", "claimed_completed", "of_total", "claimed_by", "tracker_completed",
+                 "source", "evidence_url", "note", "confidence"]
 
 
-class SnapshotNotFound(Exception):
+class SnapshotNotFound(InputError):
     pass
 
 
-class SnapshotCorrupt(Exception):
+class SnapshotCorrupt(StoreError):
     pass
 
 
@@ -61,10 +60,11 @@ def _canonical(obj) -> str:
 
 
 def create(con, title: str, view: dict, as_of: date | None = None, created_by: str | None = None,
-           filters: queries.Filters | None = None, now: datetime | None = None) -> Snapshot:
+           filters: queries.Filters | None = None, now: datetime | None = None,
+           min_confidence: str = "any") -> Snapshot:
     """Freeze what a view shows now (or as of a day) under a new random id."""
     title = (title or "").strip() or "Snapshot"
-    ds = queries.load_dataset(con, as_of)
+    ds = history.load_dataset(con, as_of, min_confidence)
     state = ds.state if filters is None else queries.filter_actions(ds.state, filters, ds.as_of)
     events = queries.events_of(ds, state["action_id"])
     plans = ds.plans[ds.plans["plan_id"].isin(state["plan_id"])]
@@ -76,6 +76,8 @@ def create(con, title: str, view: dict, as_of: date | None = None, created_by: s
                                         "published_start", "published_precision", "url"]]),
         "actions": exports.records(state[STATE_COLUMNS]),
         "events": exports.records(events),
+        "claims": exports.records(queries.claims_beside_tracker(ds, sorted(state["plan_id"].unique()))[CLAIM_COLUMNS]),
+        "min_confidence": ds.min_confidence,
     }
     text = _canonical(payload)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -118,23 +120,28 @@ def verify_all(con) -> list[str]:
     return bad
 
 
-def dataset(snap: Snapshot) -> queries.Dataset:
-    """The snapshot as a Dataset, so every page function can show it."""
+def dataset(snap: Snapshot) -> history.Dataset:
+    """The snapshot as a Dataset, so every page function can show it. Columns a snapshot of an older
+    format lacks are empty (False for flags): it shows what it showed when it was saved."""
     state = pd.DataFrame(snap.payload["actions"], columns=STATE_COLUMNS)
     for col in DATE_COLUMNS:
         state[col] = pd.to_datetime(state[col]).dt.date
-    state["overdue"] = state["overdue"].astype(bool)
-    events = pd.DataFrame(snap.payload["events"], columns=queries.EVENT_COLUMNS)
+    for flag in ("overdue", "past_due_no_update", "stale"):
+        state[flag] = state[flag].astype("boolean").fillna(False).astype(bool)
+    events = pd.DataFrame(snap.payload["events"], columns=EVENT_COLUMNS)
     events["effective_date"] = pd.to_datetime(events["effective_date"])
     plans = pd.DataFrame(snap.payload["plans"])
     if len(plans):
         plans["published_start"] = pd.to_datetime(plans["published_start"]).dt.date
-    return queries.Dataset(state, events, snap.as_of, "snapshot", plans)
+    claims = pd.DataFrame(snap.payload.get("claims", []), columns=CLAIM_COLUMNS)
+    claims["claim_date"] = pd.to_datetime(claims["claim_date"]).dt.date
+    return history.Dataset(state, events, snap.as_of, "snapshot", plans, claims,
+                           snap.payload.get("min_confidence", "any"))
 
 
-def compare(before: queries.Dataset, after: queries.Dataset) -> pd.DataFrame:
+def compare(before: history.Dataset, after: history.Dataset) -> pd.DataFrame:
     """Which actions changed status, became overdue, or were completed between two datasets."""
-    cols = ["action_id", "plan_id", "title", "status", "overdue", "due_date"]
+    cols = ["action_id", "plan_id", "title", "status", "overdue", "past_due_no_update", "due_date"]
     m = before.state[cols].merge(after.state[cols], on="action_id", how="outer", suffixes=("_before", "_after"),
                                  indicator=True)
     m["plan_id"] = m["plan_id_after"].fillna(m["plan_id_before"])
@@ -143,16 +150,18 @@ def compare(before: queries.Dataset, after: queries.Dataset) -> pd.DataFrame:
     overdue_after = m["overdue_after"].astype("boolean").fillna(False)
     m["changed_status"] = (m["_merge"] == "both") & (m["status_before"] != m["status_after"])
     m["became_overdue"] = ~overdue_before & overdue_after
+    m["past_due_no_update_after"] = m["past_due_no_update_after"].astype("boolean").fillna(False).astype(bool)
     m["completed_since"] = (m["status_after"] == COMPLETED) & (m["status_before"] != COMPLETED)
     m["only_in"] = m["_merge"].map({"left_only": "before", "right_only": "after", "both": ""}).astype(str)
-    keep = m[m["changed_status"] | m["became_overdue"] | m["completed_since"] | (m["only_in"] != "")]
+    became_past_due = m["past_due_no_update_after"] & ~m["past_due_no_update_before"].astype("boolean").fillna(False)
+    keep = m[m["changed_status"] | m["became_overdue"] | became_past_due | m["completed_since"] | (m["only_in"] != "")]
     return keep[["action_id", "plan_id", "title", "status_before", "status_after", "changed_status",
-                 "became_overdue", "completed_since", "only_in"]].sort_values("action_id").reset_index(drop=True)
+                 "became_overdue", "past_due_no_update_after", "completed_since", "only_in"]].sort_values("action_id").reset_index(drop=True)
 
 
-def current_for(con, snap: Snapshot) -> queries.Dataset:
+def current_for(con, snap: Snapshot) -> history.Dataset:
     """Today's tracker, narrowed by the snapshot's own filters: the fair thing to compare it with."""
-    ds = queries.load_dataset(con)
+    ds = history.load_dataset(con, None, snap.payload.get("min_confidence", "any"))
     f = queries.Filters(**{k: v for k, v in snap.payload.get("filters", {}).items()})
     ds.state = queries.filter_actions(ds.state, f, ds.as_of)
     return ds

@@ -16,9 +16,11 @@ from datetime import date
 
 import streamlit as st
 
-from . import queries, views
+from . import history, queries, views
 from .db import ROOT, StoreError, connect, db_path, fetch_one
-from .statuses import COLORS, STATUSES, fmt_date
+from .history import Dataset
+from .statuses import COLORS, HATCHED_NOTE, MIN_CONFIDENCE, SHOWN, fmt_date, label
+from .text import md
 
 
 @st.cache_resource(show_spinner="Opening the tracker…")
@@ -39,17 +41,13 @@ def cursor():
         st.stop()
 
 
-def data_version(cur) -> tuple:
-    return fetch_one(cur, """SELECT (SELECT coalesce(max(event_id), 0) FROM status_events),
-                                 (SELECT max(loaded_at) FROM plans),
-                                 (SELECT count(*) FROM snapshots)""")
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
-def _dataset(path: str, version: tuple, as_of: date) -> queries.Dataset:
+def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any") -> Dataset:
+    # Keyed by the data version (history.data_version), which changes with every write to the data
+    # pages show; saving a snapshot does not change it, so it does not empty every viewer's cache.
     cur = _connection(path).cursor()
     try:
-        return queries.load_dataset(cur, as_of)
+        return history.load_dataset(cur, as_of, min_confidence)
     finally:
         cur.close()
 
@@ -57,6 +55,20 @@ def _dataset(path: str, version: tuple, as_of: date) -> queries.Dataset:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _options(path: str, version: tuple, today: date) -> dict[str, list[str]]:
     return queries.options(_dataset(path, version, today).state)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _last_status_change(path: str, version: tuple):
+    cur = _connection(path).cursor()
+    try:
+        return history.last_status_change(cur)
+    finally:
+        cur.close()
+
+
+def last_status_change(cur):
+    """The latest effective date of a reported status (cached per data version)."""
+    return _last_status_change(str(db_path()), version(cur))
 
 
 def raw_params() -> dict[str, list[str]]:
@@ -80,6 +92,10 @@ def ensure_entrypoint() -> None:
         st.stop()
 
 
+def version(cur) -> tuple:
+    return history.data_version(cur)
+
+
 def page(title: str, name: str, filters=(), sidebar_last: bool = False):
     """Everything a page starts with: entry point, cursor, title, data, filters, sidebar controls.
 
@@ -95,25 +111,29 @@ def page(title: str, name: str, filters=(), sidebar_last: bool = False):
     return cur, ds, view, f
 
 
-def page_header(title: str, cur) -> tuple[queries.Dataset, views.ViewState, dict[str, list[str]]]:
+def page_header(title: str, cur) -> tuple[Dataset, views.ViewState, dict[str, list[str]]]:
     """Title, the 'as of' banner, and warnings about the link. Returns the data, the view read from
     the link, and the values each filter offers (those of today's tracker)."""
     today = date.today()
     path = str(db_path())
-    version = data_version(cur)
-    live = _dataset(path, version, today)
-    opts = _options(path, version, today)
+    v = version(cur)
+    opts = _options(path, v, today)
     view = views.read_view(raw_params(), opts, today)
-    # The day comes from the widget's state (set before this run) or the link; the widget itself is
-    # drawn by sidebar_controls(), which pages may call after their main content so it draws first.
+    # The day and the evidence counted come from the widgets' state (set before this run) or the link; the
+    # widgets are drawn by sidebar_controls(), which pages may call after their content so it draws first.
     as_of = st.session_state.get("as_of") or view.as_of or today
-    ds = live if as_of == today else _dataset(path, version, as_of)
-    st.title(title)
+    confidence = st.session_state.get("confidence") or view.min_confidence
+    ds = _dataset(path, v, as_of, confidence)
+    st.title(md(title))
     for w in view.warnings:
-        st.warning(w, icon="⚠️")
+        st.warning(md(w), icon="⚠️")
     if ds.label == "as of":
         st.info(f"**As of {fmt_date(as_of)}** — statuses as recorded for that day in the status history, "
                 "not today's. Clear the date in the sidebar to see today.", icon="🕰️")
+    if ds.min_confidence != "any":
+        st.info(f"**Only {ds.min_confidence}{' or high' if ds.min_confidence == 'medium' else ''}-confidence "
+                "evidence counts** on this page: other evidence is set aside, so more actions show No update "
+                "yet. Choose 'any' under Evidence counted in the sidebar to count all of it.", icon="🔬")
     return ds, view, opts
 
 
@@ -121,16 +141,20 @@ def as_of_widget() -> None:
     st.sidebar.date_input("Show the tracker as of", value=date.today(), max_value=date.today(), key="as_of",
                           bind="query-params", format="YYYY-MM-DD",
                           help="Statuses as they stood at the end of that day, from the status history.")
+    st.sidebar.selectbox("Evidence counted (minimum confidence)", list(MIN_CONFIDENCE), key="confidence",
+                         bind="query-params",
+                         help="high: only primary sources count; medium: reliable secondary sources too; "
+                              "any: all evidence, including single secondary sources. Every figure follows.")
 
 
-def sidebar_controls(cur, ds: queries.Dataset, filters: queries.Filters, page: str) -> None:
+def sidebar_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> None:
     """The as-of day and the share controls, below a page's filters."""
     as_of_widget()
     share_controls(cur, ds, filters, page)
 
 
-def filter_widgets(ds: queries.Dataset, opts: dict[str, list[str]],
-                   which=("plan", "section", "owner", "status", "due", "q"), container=None) -> queries.Filters:
+def filter_widgets(ds: Dataset, opts: dict[str, list[str]],
+                   which=("plan", "section", "owner", "status", "due", "stale", "q"), container=None) -> queries.Filters:
     """Filter widgets bound to the URL; returns the filters they hold."""
     box = container or st.sidebar
     f = queries.Filters()
@@ -146,20 +170,28 @@ def filter_widgets(ds: queries.Dataset, opts: dict[str, list[str]],
         if "owner" in which:
             f.owners = st.multiselect("Owner (lead or named)", opts["owner"], key="owner", bind="query-params")
         if "status" in which:
-            f.statuses = st.multiselect("Status", list(STATUSES), key="status", bind="query-params")
+            f.statuses = st.multiselect("Status", list(SHOWN), key="status", bind="query-params",
+                                        help="No update yet: nobody has reported on the action; it is not a status.")
         if "due" in which:
-            f.due = st.selectbox("Due", list(queries.DUE_WINDOWS), key="due", bind="query-params")
+            f.due = st.selectbox("Due", list(queries.DUE_WINDOWS), key="due", bind="query-params",
+                                 help="overdue: reported open and past its due date; past due, no update: past its "
+                                      "due date with nothing reported.")
+        if "stale" in which:
+            f.stale_only = st.checkbox("Only stale evidence", key="stale", bind="query-params",
+                                       help="Actions whose latest evidence is older than the stale threshold.")
         if "q" in which:
             f.search = st.text_input("Search title and text", key="q", bind="query-params",
                                      placeholder="e.g. data centre")
     return f
 
 
-def plan_titles(ds: queries.Dataset) -> str:
-    return "  \n".join(f"**{r.plan_id}** {r.title}" for r in ds.plans.itertuples()) if len(ds.plans) else ""
+def plan_titles(ds: Dataset) -> str:
+    """Each plan's id and title, as Markdown (escaped)."""
+    return "  \n".join(f"**{md(r.plan_id)}** {md(r.title)}" for r in ds.plans.itertuples()) if len(ds.plans) else ""
 
 
-def plan_name(ds: queries.Dataset, plan_id: str) -> str:
+def plan_name(ds: Dataset, plan_id: str) -> str:
+    """'UK — AI Opportunities Action Plan', as plain text (escape it before Markdown)."""
     if ds.plans is not None and len(ds.plans):
         row = ds.plans[ds.plans["plan_id"] == plan_id]
         if len(row):
@@ -168,9 +200,8 @@ def plan_name(ds: queries.Dataset, plan_id: str) -> str:
 
 
 def status_legend() -> None:
-    st.caption(" ".join(f"<span style='color:{COLORS[s]}'>■</span> {s}" for s in STATUSES)
-               + f" · <span style='color:{COLORS['Overdue']}'>■</span> Overdue (due date passed, not closed)",
-               unsafe_allow_html=True)
+    st.caption(" · ".join(f"<span style='color:{COLORS[s]}'>■</span> {label(s)}" for s in
+                          ("Overdue", "Past due, no update", *SHOWN)) + f". {HATCHED_NOTE}", unsafe_allow_html=True)
 
 
 def date_columns(df, columns):
@@ -221,7 +252,7 @@ def sign_in(secrets: dict[str, str]):
     return None
 
 
-def share_controls(cur, ds: queries.Dataset, filters: queries.Filters, page: str) -> None:
+def share_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> None:
     """Sidebar: save this view as a snapshot link, or download it as a self-contained HTML file."""
     from . import report, snapshots
     with st.sidebar.expander("Share this view", icon="📌"):
@@ -230,7 +261,8 @@ def share_controls(cur, ds: queries.Dataset, filters: queries.Filters, page: str
         if st.button("Save a snapshot link", key="snapshot_save",
                      help="Freezes what this view shows now; the link keeps showing exactly that."):
             snap = snapshots.create(cur, title, view={"page": page, "params": raw_params()},
-                                    as_of=None if ds.label == "live" else ds.as_of, filters=filters)
+                                    as_of=None if ds.label == "live" else ds.as_of, filters=filters,
+                                    min_confidence=ds.min_confidence)
             st.session_state["last_snapshot"] = snap.snapshot_id
         sid = st.session_state.get("last_snapshot")
         if sid:
@@ -240,3 +272,30 @@ def share_controls(cur, ds: queries.Dataset, filters: queries.Filters, page: str
         st.download_button("Download this view as HTML", key="view_html",
                            data=lambda: report.html_report_of_view(ds, filters, title),
                            file_name="action-tracker-view.html", mime="text/html")
+
+
+def link(page: str, query: str = "") -> str:
+    """An internal link that keeps the view's day and the evidence counted (?as_of=, ?confidence=)."""
+    keep = [f"{k}={st.query_params[k]}" for k in ("as_of", "confidence") if k in st.query_params
+            and f"{k}=" not in query]
+    params = "&".join(p for p in [query, *keep] if p)
+    return f"{page}?{params}" if params else page
+
+
+def headline_metrics(total) -> None:
+    from .captions import headline_figures
+    for col, (name, value, why) in zip(st.columns(6), headline_figures(total)):
+        col.metric(name, value, help=why)
+
+
+def claims_box(ds: Dataset, plans: list[str] | None = None) -> None:
+    """Governments' own claims beside the tracker's count on the same day."""
+    from .captions import claims_markdown
+    lines = claims_markdown(ds, plans)
+    if lines:
+        st.markdown("**What governments claim, beside the evidence here**  \n" + "  \n".join(lines))
+
+
+@st.cache_data(show_spinner=False)
+def methodology_text() -> str:
+    return (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")

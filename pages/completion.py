@@ -6,8 +6,9 @@ from action_tracker import charts, queries, web
 
 cur, ds, view, f = web.page("Completion over time", "completion", filters=("plan",))
 with st.sidebar:
-    measure = st.radio("Measure", ["count", "share"], key="measure", bind="query-params", horizontal=True,
-                       help="count: number of actions; share: of the plan's actions")
+    measure = st.radio("Measure", ["count", "share", "share of assessed"], key="measure", bind="query-params",
+                       help="count: number of actions; share: of all the plan's actions; share of assessed: of "
+                            "the actions with a reported status by that day")
 
 curve = queries.completion_over_time(ds, f.plans)
 if curve.empty:
@@ -15,11 +16,16 @@ if curve.empty:
     st.stop()
 if int(curve["completed"].max()) == 0:
     web.empty("No action of these plans is recorded as Completed by this day: the solid lines stay at zero.")
-st.plotly_chart(charts.completion(curve, share=measure == "share"), key="completion_chart")
+st.plotly_chart(charts.completion(curve, share={"count": False, "share": True}.get(measure, "assessed")),
+                key="completion_chart")
 st.caption("Solid: actions whose latest status by that day is Completed. Dashed: actions whose due date "
-           "had passed by that day. Actions with no due date never enter the dashed line.")
-latest = curve.sort_values("date").groupby("plan").tail(1)[["plan", "date", "completed", "completed_share", "due", "actions"]]
+           "had passed by that day (with 'share of assessed': actions with a reported status by then, as a share "
+           "of all). Actions with no due date never enter the due line.")
+latest = curve.sort_values("date").groupby("plan").tail(1)[
+    ["plan", "date", "completed", "assessed", "actions", "completed_share", "completed_share_assessed", "due"]]
 st.dataframe(latest, hide_index=True, key="completion_table", column_config={
     **web.date_columns(latest, ["date"]),
-    "completed_share": st.column_config.NumberColumn("completed share", format="percent"),
+    "assessed": st.column_config.NumberColumn("status known"),
+    "completed_share": st.column_config.NumberColumn("completed, % of all", format="percent"),
+    "completed_share_assessed": st.column_config.NumberColumn("completed, % of assessed", format="percent"),
     "due": "due by then"})

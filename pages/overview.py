@@ -1,49 +1,49 @@
-"""Overview: progress at a glance, per plan and overall."""
+"""Overview: progress at a glance, per plan and overall, with how much of it is known."""
 
 import streamlit as st
 
-from action_tracker import charts, queries, web
+from action_tracker import captions, charts, queries, web
 from action_tracker.statuses import fmt_date
 
 cur, ds, view, f = web.page("AI action plans: are governments delivering?", "overview", sidebar_last=True)
 summary = queries.summary(ds.state, ds.as_of)
 total = summary.loc["All plans"]
 
+st.markdown(captions.coverage_line(total, ds))
 # The status mix first: it answers "how far along is each plan" before anything else loads.
 st.markdown(charts.status_mix_html(queries.status_mix(ds.state)), unsafe_allow_html=True)
-
-cols = st.columns(6)
-cols[0].metric("Actions", int(total["actions"]))
-cols[1].metric("Completed", int(total["Completed"]), help=f"{total['completed_share']:.0%} of all actions")
-cols[2].metric("In progress", int(total["In progress"]))
-cols[3].metric("Not started", int(total["Not started"]))
-cols[4].metric("Overdue", int(total["overdue"]))
-cols[5].metric("Due in the next 90 days", int(total["due_next_90"]))
-
-updated = queries.last_updated(cur)
-st.caption(f"Last status change recorded: {fmt_date(updated['last_status_change'])} · "
-           f"plans last loaded: {fmt_date(updated['last_build'])} · dates are the tracker's as-of day "
-           f"{fmt_date(ds.as_of)}")
-if ds.events.empty:
-    web.empty("No status history yet: every action counts as Not started until an update is applied "
-              "(editors use the Updates page).")
+web.headline_metrics(total)
+web.claims_box(ds)
 
 # Small tables as plain HTML: the data grid's JavaScript would delay the first paint by ~0.3 s.
 st.subheader("Per plan")
-table = summary.reset_index().rename(columns={"due_next_90": "due ≤ 90 days", "completed_share": "completed"})
-st.markdown(charts.html_table(table, links={"plan": "explorer?plan={value}"}, percent=("completed",),
-                              unlinked=("All plans",)),
-            unsafe_allow_html=True)
+st.markdown(charts.html_table(queries.plan_table(summary), links={"plan": web.link("explorer", "plan={value}")},
+                              percent=queries.PLAN_TABLE_PERCENT, dates=("latest evidence",),
+                              unlinked=("All plans",)), unsafe_allow_html=True)
 st.caption(web.plan_titles(ds))
 
-st.subheader("Most overdue")
+st.subheader("Recent updates")
+recent = queries.recent_updates(ds.state, 10)
+if recent.empty:
+    web.empty("No status has been reported for any action yet: every action shows No update yet.")
+else:
+    st.markdown(captions.recent_updates_html(recent, lambda a: web.link("explorer", f"action={a}")),
+                unsafe_allow_html=True)
+
+st.subheader("Most overdue (reported open, past the due date)")
 overdue = queries.most_overdue(ds.state, 10)
 if overdue.empty:
-    web.empty("Nothing is overdue on this day.")
+    web.empty("No action reported open is past its due date on this day.")
 else:
-    st.markdown(charts.html_table(overdue, links={"action_id": "explorer?action={value}"}, dates=("due_date",)),
-                unsafe_allow_html=True)
+    st.markdown(charts.html_table(overdue, links={"action_id": web.link("explorer", "action={value}")},
+                                  dates=("due_date",)), unsafe_allow_html=True)
     st.caption("— means the plan names no owner.")
+if int(total["past_due_no_update"]):
+    st.markdown(f"[{int(total['past_due_no_update'])} more actions are past their due date with no update]"
+                f"({web.link('explorer', 'due=past+due%2C+no+update')}): nobody has reported on them, so "
+                "they are not counted as overdue.")
+st.caption(f"Last status change recorded: {fmt_date(web.last_status_change(cur))} (the latest effective date "
+           "of a reported status).")
 
 # Sidebar last: the figures above do not depend on it, and its widgets take the browser longest to draw.
 web.sidebar_controls(cur, ds, f, "overview")

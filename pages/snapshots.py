@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from action_tracker import charts, exports, queries, report, snapshots, web
+from action_tracker import captions, charts, exports, queries, report, snapshots, web
+from action_tracker.text import md
 
 web.ensure_entrypoint()
 cur = web.cursor()
@@ -13,30 +14,30 @@ if sid:
         snap = snapshots.load(cur, sid)
     except (snapshots.SnapshotNotFound, snapshots.SnapshotCorrupt) as e:
         st.title("Snapshot")
-        st.error(str(e), icon="🚫")
+        st.error(md(str(e)), icon="🚫")
         st.page_link("pages/snapshots.py", label="See all snapshots")
         st.stop()
     ds = snapshots.dataset(snap)
-    st.title(f"📌 {snap.title}")
+    st.title(f"📌 {md(snap.title)}")
     filters = snap.payload.get("filters") or {}
     st.info(f"**Frozen snapshot**, read-only: the tracker as it was shared on {snap.created_at:%d %b %Y %H:%M}, "
             f"data as of {snap.as_of:%d %b %Y}. Later updates do not change it. "
-            f"Filters: {', '.join(f'{k}={v}' for k, v in filters.items()) or 'none'}. "
+            f"Filters: {md(', '.join(f'{k}={v}' for k, v in filters.items()) or 'none')}. "
             f"SHA-256 {snap.payload_sha256[:16]}… verified.", icon="📌")
     total = queries.summary(ds.state, ds.as_of).loc["All plans"] if len(ds.state) else None
     if total is not None:
-        cols = st.columns(5)
-        for col, (label, key) in zip(cols, [("Actions", "actions"), ("Completed", "Completed"),
-                                            ("In progress", "In progress"), ("Not started", "Not started"),
-                                            ("Overdue", "overdue")]):
-            col.metric(label, int(total[key]))
+        st.markdown(captions.coverage_line(total, ds))
+        web.headline_metrics(total)
+        web.claims_box(ds)
         st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
         curve = queries.completion_over_time(ds)
         if not curve.empty:
             st.plotly_chart(charts.completion(curve), key="snap_completion")
     st.dataframe(ds.state[["action_id", "plan_id", "title", "lead_owner", "due_date", "status", "overdue",
-                           "last_note"]], hide_index=True, key="snap_actions",
-                 column_config=web.date_columns(ds.state, ["due_date"]))
+                           "past_due_no_update", "status_date", "last_note", "last_source", "last_evidence_url"]],
+                 hide_index=True, key="snap_actions",
+                 column_config={**web.date_columns(ds.state, ["due_date", "status_date"]),
+                                "last_evidence_url": st.column_config.LinkColumn("evidence")})
     c1, c2, c3 = st.columns(3)
     c1.download_button("HTML report (opens offline)", data=lambda: report.html_report(snap),
                        file_name=f"snapshot-{snap.snapshot_id}.html", mime="text/html", key="snap_html")

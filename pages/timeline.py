@@ -18,8 +18,9 @@ page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value
 shown = queries.timeline_page(rows, page, per_page)
 st.caption(f"{len(rows)} actions, showing {len(shown)} (rows {(page - 1) * per_page + 1}–"
            f"{(page - 1) * per_page + len(shown)}), grouped by {group}. "
-           "Bars run from the plan's publication (or the first move off Not started) to the due date. "
-           "Hatched bars have no due date and run to the as-of day; diamonds are actions due on or before "
+           "Bars run from the plan's publication (or the first reported In progress) to the due date, coloured "
+           "by status, or Overdue / Past due, no update when the due date has passed. Hatched bars have no "
+           "due date (and run to the as-of day) or no reported status; diamonds are actions due on or before "
            "they started; ticks are status changes.")
 st.plotly_chart(charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]),
                              "today" if ds.label == "live" else f"as of {ds.as_of:%d %b %Y}"), key="gantt")

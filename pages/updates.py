@@ -3,7 +3,9 @@
 import streamlit as st
 
 from action_tracker import auth, exports, uploads, web
+from action_tracker.errors import InputError
 from action_tracker.statuses import SYNONYMS
+from action_tracker.text import md
 
 web.ensure_entrypoint()
 cur = web.cursor()
@@ -25,16 +27,17 @@ st.caption("Every action with its current owner, due date and status. Change the
 c1, c2 = st.columns(2)
 # Built when clicked, on a cursor of their own (the callables run on another thread than this script run).
 c1.download_button("Template (.csv, opens in Excel)", key="template_csv", file_name="action-tracker-updates.csv",
-                   data=lambda: exports.to_csv(uploads.template(web.cursor()), bom=True), mime="text/csv")
+                   data=lambda: exports.to_csv(exports.template(web.cursor()), bom=True), mime="text/csv")
 c2.download_button("Template (.xlsx)", key="template_xlsx", file_name="action-tracker-updates.xlsx",
-                   data=lambda: exports.to_xlsx(uploads.template(web.cursor())),
+                   data=lambda: exports.to_xlsx(exports.template(web.cursor())),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 with st.expander("Columns, statuses and dates"):
-    st.markdown(uploads.__doc__.split("Columns", 1)[1].split("\n\n", 1)[0].replace("\n    ", "\n- "))
+    st.code(uploads.__doc__.split("Columns", 1)[1].split("\n\nOne file", 1)[0].strip(), language=None)
     st.markdown("**Statuses and the words accepted for them** (any capitals):\n" + "\n".join(
         f"- **{s}**: {', '.join(words)}" for s, words in SYNONYMS.items()))
-    st.markdown(f"Files up to {uploads.MAX_BYTES / 1e6:.0f} MB; CSV (UTF-8, with or without BOM; Windows-1252 "
-                "and UTF-16 are read too) or .xlsx.")
+    st.markdown(f"Files up to {uploads.describe_limit(uploads.max_bytes())}; CSV (UTF-8, with or without "
+                "BOM; Windows-1252 and UTF-16 are read too) or .xlsx. Several rows may name one action on "
+                "different days: they are its history. An action with no reported status needs a status in its row.")
 
 st.subheader("2. Upload and check")
 file = st.file_uploader("Update file (.csv or .xlsx)", key="upload")
@@ -43,22 +46,22 @@ if file is not None:
     try:
         table = uploads.read_table(data, file.name)
     except uploads.UploadRejected as e:
-        st.error("\n".join(f"- {p.describe(file.name)}" for p in e.problems) + "\n\nNothing was stored.")
+        st.error("\n".join(f"- {md(p.describe(file.name))}" for p in e.problems) + "\n\nNothing was stored.")
         st.stop()
     bar = st.progress(0.0, text="Checking…")
     preview = uploads.validate(cur, table, progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
     bar.empty()
     for note in table.notes:
-        st.info(note, icon="ℹ️")
+        st.info(md(note), icon="ℹ️")
     if preview.problems:
         st.error(f"**{len(preview.problems)} problems: nothing will be applied.** Fix them and upload again.\n\n"
-                 + "\n".join(f"- {line}" for line in preview.problem_lines()))
+                 + "\n".join(f"- {md(line)}" for line in preview.problem_lines()))
     m1, m2, m3 = st.columns(3)
     m1.metric("Rows that change the tracker", len(preview.changes))
     m2.metric("Rows that change nothing", len(preview.unchanged))
     m3.metric("Problems", len(preview.problems))
     if preview.changes:
-        st.dataframe(preview.changes_frame(), hide_index=True, key="preview_changes")
+        st.dataframe(preview.display_table(), hide_index=True, key="preview_changes")
     if preview.already_applied:
         st.warning(f"This exact file was already applied as upload #{preview.already_applied}: applying it again "
                    "changes nothing.", icon="🔁")
@@ -68,8 +71,8 @@ if file is not None:
         try:
             result = uploads.apply(cur, preview, cred, secrets=secrets,
                                    progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
-        except (auth.PermissionDenied, ValueError) as e:
-            st.error(f"Nothing was applied: {e}")
+        except (auth.PermissionDenied, InputError) as e:
+            st.error(f"Nothing was applied: {md(str(e))}")
         else:
             st.success(f"{result.message}. Every page now shows the new statuses.", icon="✅")
         bar.empty()
@@ -87,5 +90,5 @@ else:
         if col2.button("Revert it (adds new events; nothing is deleted)", disabled=target is None, key="revert"):
             try:
                 st.success(uploads.revert(cur, int(target), cred, secrets=secrets).message, icon="↩️")
-            except (auth.PermissionDenied, ValueError) as e:
-                st.error(f"Nothing was reverted: {e}")
+            except (auth.PermissionDenied, InputError) as e:
+                st.error(f"Nothing was reverted: {md(str(e))}")

@@ -1,0 +1,94 @@
+"""Text is text: the one place that makes a string from a user, a file, a plan or a URL safe
+to show. Every page, chart label, report and table goes through these helpers.
+
+* md(s): for Streamlit's Markdown (st.markdown, st.title, st.warning, …): every Markdown,
+  HTML and Streamlit-directive character is escaped, so `[x](https://…)`, `![x](…)`, `<img>`,
+  `:red[…]` and `$…$` show as the characters they are.
+* html(s): for HTML we write ourselves (tables, the report).
+* safe_url(s): a link is clickable only if it is http(s) with no characters that could
+  disguise where it goes (controls, bidirectional overrides, zero-width characters).
+* clip(s, n): shorten at a word, with an ellipsis, never mid-word.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+import unicodedata
+
+# Everything that can start Markdown, HTML, a Streamlit directive (:red[…], :emoji:) or LaTeX ($…$)
+# anywhere in a line. Characters that only mean something at the start of a line (-, +, 1.) are
+# escaped there only, and "www." is broken up so that it cannot become a bare link.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|:$~^&])")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+# Characters that change how text is laid out or read while staying invisible.
+_DISGUISE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value) in ("nan", "NaT", "<NA>")
+
+
+def md(value, empty: str = "—") -> str:
+    """`value` as literal text inside Streamlit Markdown; None or NaN shows as `empty`."""
+    if _missing(value):
+        return empty
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"(?i)\bwww\.", lambda m: m.group()[:3] + "\\.", text)
+    return _LINE_START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"),
+                           text)
+
+
+def html(value, empty: str = "—") -> str:
+    """`value` as literal text inside HTML; None or NaN shows as `empty`."""
+    if _missing(value):
+        return empty
+    return _html.escape(str(value), quote=True)
+
+
+def has_disguise(value: str) -> bool:
+    """True if the text holds control, bidirectional-override or zero-width characters."""
+    return bool(_DISGUISE.search(value)) or any(unicodedata.category(c) == "Cc" for c in value)
+
+
+def safe_url(value) -> str | None:
+    """The address if it may be a clickable link (http or https, nothing hidden in it); else None."""
+    if _missing(value):
+        return None
+    url = str(value).strip()
+    if not re.match(r"^https?://[^\s]+$", url, re.IGNORECASE) or has_disguise(url):
+        return None
+    return url
+
+
+def link_html(url, label=None) -> str:
+    """An <a> for a safe address, escaped; anything else as plain text."""
+    safe = safe_url(url)
+    text = html(label if label is not None else url)
+    if safe is None:
+        return text
+    return f"<a href='{_html.escape(safe, quote=True)}' rel='noopener noreferrer' target='_blank'>{text}</a>"
+
+
+def link_md(url, label: str = "source") -> str:
+    """A Markdown link for a safe address (label escaped); anything else as plain escaped text."""
+    safe = safe_url(url)
+    if safe is None:
+        return md(url, empty="")
+    # Parentheses and spaces inside a Markdown link target are percent-encoded, so the target cannot end early.
+    target = safe.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    return f"[{md(label)}]({target})"
+
+
+def clip(value, limit: int) -> str:
+    """At most `limit` characters, cut at a word with an ellipsis, never mid-word."""
+    if _missing(value):
+        return ""
+    text = " ".join(str(value).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if text[limit - 1] != " " and " " in cut:  # the cut fell inside a word: go back to the word's start
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
