@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from loaders import PLANS_DIR, LoadedPlan, OwnerRegistry, load_plan, read_manifest
+from loaders import PLANS_DIR, LoadedPlan, OwnerRegistry, load_all
+from loaders.claims import load_claims
 from loaders.timing import publication_window
 
 from .db import ROOT, registered, transaction
@@ -47,7 +48,7 @@ class BuildReport:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _action_rows(loaded: LoadedPlan) -> list[dict]:
@@ -69,80 +70,104 @@ def _action_rows(loaded: LoadedPlan) -> list[dict]:
     return rows
 
 
+def _upsert_owners(con, registry: OwnerRegistry) -> None:
+    owners = pd.DataFrame([{"owner_id": o.owner_id, "name": o.name, "parent_id": o.parent_id,
+                            "jurisdiction": o.jurisdiction} for o in registry.owners.values()])
+    with registered(con, "incoming_owners", owners):
+        con.execute("""INSERT INTO owners SELECT owner_id, name, parent_id, jurisdiction FROM incoming_owners
+                       ON CONFLICT (owner_id) DO UPDATE SET name = excluded.name,
+                       parent_id = excluded.parent_id, jurisdiction = excluded.jurisdiction""")
+
+
+def _upsert_plan(con, lp: LoadedPlan, now: datetime) -> None:
+    m = lp.meta
+    start, end, precision = publication_window(str(m["published"]))
+    con.execute("""
+        INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (plan_id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
+          jurisdiction = excluded.jurisdiction, published_text = excluded.published_text,
+          published_start = excluded.published_start, published_end = excluded.published_end,
+          published_precision = excluded.published_precision, url = excluded.url,
+          url_note = excluded.url_note, source_file = excluded.source_file,
+          seed_lines = excluded.seed_lines, source_sha256 = excluded.source_sha256,
+          loader = excluded.loader, loaded_at = excluded.loaded_at""",
+        [m["plan_id"], m["title"], m["publisher"], m["jurisdiction"],
+         m.get("published_text") or str(m["published"]), start, end, precision,
+         m.get("url") or None, m.get("url_note") or None, m["file"], m.get("seed_lines"),
+         lp.source_sha256, m["loader"], now])
+
+
+def _upsert_actions(con, lp: LoadedPlan, now: datetime, report: BuildReport) -> None:
+    """Upsert by id (ids are stable, so history stays attached); retire what vanished, never delete."""
+    plan_id = lp.meta["plan_id"]
+    rows = pd.DataFrame(_action_rows(lp), columns=ACTION_COLUMNS)
+    rows["due_date"] = pd.to_datetime(rows["due_date"]).dt.date
+    before = dict(con.execute("SELECT action_id, content_sha256 FROM actions WHERE plan_id = ?",
+                              [plan_id]).fetchall())
+    for aid, digest in zip(rows["action_id"], rows["content_sha256"]):
+        if aid not in before:
+            report.added += 1
+        elif before[aid] != digest:
+            report.changed += 1
+        else:
+            report.unchanged += 1
+    cols = ", ".join(ACTION_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ACTION_COLUMNS if c != "action_id")
+    with registered(con, "incoming_actions", rows):
+        con.execute(f"""
+        INSERT INTO actions ({cols}, first_loaded_at, updated_at, retired_at)
+        SELECT {cols}, $now, $now, NULL FROM incoming_actions
+        ON CONFLICT (action_id) DO UPDATE SET {updates},
+          updated_at = CASE WHEN actions.content_sha256 = excluded.content_sha256
+                            THEN actions.updated_at ELSE excluded.updated_at END,
+          retired_at = NULL""", {"now": now})
+        retired = con.execute("""
+            UPDATE actions SET retired_at = $now
+            WHERE plan_id = $plan AND retired_at IS NULL
+              AND action_id NOT IN (SELECT action_id FROM incoming_actions)
+            RETURNING action_id""", {"now": now, "plan": plan_id}).fetchall()
+    report.retired += len(retired)
+
+
+def _replace_owner_links(con, lp: LoadedPlan) -> None:
+    links = pd.DataFrame(
+        [{"action_id": a.action_id, "owner_id": oid, "role": "lead" if pos == 0 and a.lead_owner_id else "other",
+          "position": pos}
+         for a in lp.actions
+         for pos, oid in enumerate([o for o in [a.lead_owner_id, *a.other_owner_ids] if o],
+                                   start=0 if a.lead_owner_id else 1)],
+        columns=["action_id", "owner_id", "role", "position"])
+    con.execute("DELETE FROM action_owners WHERE action_id IN (SELECT action_id FROM actions WHERE plan_id = ?)",
+                [lp.meta["plan_id"]])
+    with registered(con, "incoming_links", links):
+        con.execute("INSERT INTO action_owners SELECT action_id, owner_id, role, position FROM incoming_links")
+
+
+def _replace_claims(con, claims: list[dict]) -> None:
+    """Claims are data shipped with the plans: the file is the whole truth, so the table is replaced."""
+    con.execute("DELETE FROM plan_claims")
+    if claims:
+        with registered(con, "incoming_claims", pd.DataFrame(claims)):
+            con.execute("""INSERT INTO plan_claims BY NAME SELECT * FROM incoming_claims""")
+
+
 def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_DIR,
           now: datetime | None = None) -> BuildReport:
-    """Load every plan in the manifest into the store; then apply data/updates/*.csv."""
+    """Load every plan in the manifest (and the governments' claims about them, claims.csv beside the
+    manifest) into the store; then apply data/updates/*.csv."""
     now = now or now_utc()
     registry = OwnerRegistry.load()
-    loaded = [load_plan(entry, plans_dir, registry) for entry in read_manifest(plans_dir)]
+    loaded = load_all(plans_dir, registry)  # every loader runs before anything is written
+    claims = load_claims(plans_dir / "claims.csv", {lp.meta["plan_id"] for lp in loaded})
     report = BuildReport()
-
     with transaction(con):
-        owners = pd.DataFrame([{"owner_id": o.owner_id, "name": o.name, "parent_id": o.parent_id,
-                                "jurisdiction": o.jurisdiction} for o in registry.owners.values()])
-        with registered(con, "incoming_owners", owners):
-            con.execute("""INSERT INTO owners SELECT owner_id, name, parent_id, jurisdiction FROM incoming_owners
-                           ON CONFLICT (owner_id) DO UPDATE SET name = excluded.name,
-                           parent_id = excluded.parent_id, jurisdiction = excluded.jurisdiction""")
-
+        _upsert_owners(con, registry)
         for lp in loaded:
-            m = lp.meta
-            start, end, precision = publication_window(str(m["published"]))
-            con.execute("""
-                INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (plan_id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
-                  jurisdiction = excluded.jurisdiction, published_text = excluded.published_text,
-                  published_start = excluded.published_start, published_end = excluded.published_end,
-                  published_precision = excluded.published_precision, url = excluded.url,
-                  url_note = excluded.url_note, source_file = excluded.source_file,
-                  seed_lines = excluded.seed_lines, source_sha256 = excluded.source_sha256,
-                  loader = excluded.loader, loaded_at = excluded.loaded_at""",
-                [m["plan_id"], m["title"], m["publisher"], m["jurisdiction"],
-                 m.get("published_text") or str(m["published"]), start, end, precision,
-                 m.get("url") or None, m.get("url_note") or None, m["file"], m.get("seed_lines"),
-                 lp.source_sha256, m["loader"], now])
-
-            rows = pd.DataFrame(_action_rows(lp), columns=ACTION_COLUMNS)
-            rows["due_date"] = pd.to_datetime(rows["due_date"]).dt.date
-            before = dict(con.execute("SELECT action_id, content_sha256 FROM actions WHERE plan_id = ?",
-                                      [m["plan_id"]]).fetchall())
-            for aid, digest in zip(rows["action_id"], rows["content_sha256"]):
-                if aid not in before:
-                    report.added += 1
-                elif before[aid] != digest:
-                    report.changed += 1
-                else:
-                    report.unchanged += 1
-            cols = ", ".join(ACTION_COLUMNS)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in ACTION_COLUMNS if c != "action_id")
-            with registered(con, "incoming_actions", rows):
-                con.execute(f"""
-                INSERT INTO actions ({cols}, first_loaded_at, updated_at, retired_at)
-                SELECT {cols}, $now, $now, NULL FROM incoming_actions
-                ON CONFLICT (action_id) DO UPDATE SET {updates},
-                  updated_at = CASE WHEN actions.content_sha256 = excluded.content_sha256
-                                    THEN actions.updated_at ELSE excluded.updated_at END,
-                  retired_at = NULL""", {"now": now})
-                retired = con.execute("""
-                    UPDATE actions SET retired_at = $now
-                    WHERE plan_id = $plan AND retired_at IS NULL
-                      AND action_id NOT IN (SELECT action_id FROM incoming_actions)
-                    RETURNING action_id""", {"now": now, "plan": m["plan_id"]}).fetchall()
-            report.retired += len(retired)
-
-            links = pd.DataFrame(
-                [{"action_id": a.action_id, "owner_id": oid, "role": "lead" if pos == 0 and a.lead_owner_id else "other",
-                  "position": pos}
-                 for a in lp.actions
-                 for pos, oid in enumerate([o for o in [a.lead_owner_id, *a.other_owner_ids] if o],
-                                           start=0 if a.lead_owner_id else 1)],
-                columns=["action_id", "owner_id", "role", "position"])
-            con.execute("DELETE FROM action_owners WHERE action_id IN (SELECT action_id FROM actions WHERE plan_id = ?)",
-                        [m["plan_id"]])
-            with registered(con, "incoming_links", links):
-                con.execute("INSERT INTO action_owners SELECT action_id, owner_id, role, position FROM incoming_links")
-            report.plans[m["plan_id"]] = len(lp.actions)
-
+            _upsert_plan(con, lp, now)
+            _upsert_actions(con, lp, now, report)
+            _replace_owner_links(con, lp)
+            report.plans[lp.meta["plan_id"]] = len(lp.actions)
+        _replace_claims(con, claims)
     if updates_dir is not None and updates_dir.is_dir():
         from .uploads import apply_file_if_new
         for path in sorted(updates_dir.glob("*.csv")):

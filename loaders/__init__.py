@@ -81,9 +81,20 @@ def load_plan(entry: dict, plans_dir: Path = PLANS_DIR,
     return LoadedPlan(entry, actions, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
-def load_all(plans_dir: Path = PLANS_DIR) -> list[LoadedPlan]:
-    registry = OwnerRegistry.load()
+def load_all(plans_dir: Path = PLANS_DIR, registry: OwnerRegistry | None = None) -> list[LoadedPlan]:
+    """Every plan of the manifest, loaded; the first LoaderError stops it all."""
+    registry = registry or OwnerRegistry.load()
     return [load_plan(e, plans_dir, registry) for e in read_manifest(plans_dir)]
 
 
-__all__ = ["Action", "LoaderError", "LoadedPlan", "OwnerRegistry", "read_manifest", "load_plan", "load_all"]
+def source_excerpt(source_file: str, line_start: int, line_end: int, plans_dir: Path = PLANS_DIR) -> str:
+    """The lines of a plan file an action was read from ('' if the file is not there)."""
+    try:
+        lines = (plans_dir / source_file).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return ""
+    return "\n".join(lines[int(line_start) - 1:int(line_end)])
+
+
+__all__ = ["Action", "LoaderError", "LoadedPlan", "OwnerRegistry", "read_manifest", "load_plan", "load_all",
+           "source_excerpt"]

@@ -18,7 +18,7 @@ import csv
 import re
 from pathlib import Path
 
-from .common import Action, LoaderError, clean, expect_count, read_lines
+from .common import Action, LoaderError, clean, expect_count, read_lines, sentence_around
 from .owners import OwnerRegistry
 from .timing import find_recurring
 
@@ -26,19 +26,6 @@ ACTION = re.compile(r"^Action (\d): (.+)$")
 THEMES = ("Capture the opportunities", "Spread the benefits", "Keep Australians Safe")
 WHATS_NEXT = re.compile(r"^Building on Actions \d[–-]\d: What.s next$")
 EXPECTED_ACTIONS = 9
-
-
-def _sentence(line: str, start: int, end: int) -> str:
-    """The sentence of `line` that holds line[start:end]."""
-    body_from = 0
-    label = re.match(r"^-\s*(?:\*\*[^*]+\*\*\s*)?", line)
-    if label:
-        body_from = label.end()
-    left = max((m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z‘'“])", line) if m.end() <= start),
-               default=body_from)
-    right = re.search(r"[.!?](?=\s+[A-Z‘'“]|\s*$)", line[end:])
-    stop = end + right.end() if right else len(line)
-    return clean(line[max(left, body_from):stop])
 
 
 def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
@@ -85,7 +72,7 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
                               row_no, "quote", quote)
         j, col = hits[0]
         line = lines[j]
-        sentence = _sentence(line, col, col + len(quote))
+        sentence = sentence_around(line, col, col + len(quote))
         context = sentence
         if line.lstrip().startswith("-"):  # a bullet: its list's lead-in line may name the owner
             lead_in = next(lines[k] for k in range(j - 1, -1, -1)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .common import (Action, LoaderError, clean, ends_sentence, expect_count, first_sentence,
-                     is_footnote, read_lines)
+from .common import Action, LoaderError, clean, ends_sentence, expect_count, first_sentence, is_footnote, read_lines
 from .owners import OwnerRegistry
 
 POINT = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")

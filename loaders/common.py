@@ -12,11 +12,13 @@ import re
 from datetime import date
 from pathlib import Path
 
+from action_tracker.errors import InputError
+
 DEADLINE_KINDS = ("dated", "open-ended", "recurring")
 TIMING_DERIVATIONS = ("stated", "relative", "none")
 
 
-class LoaderError(Exception):
+class LoaderError(InputError):
     """A plan document (or a plan CSV) could not be turned into actions."""
 
     def __init__(self, file: str | Path, message: str, line: int | None = None,
@@ -132,3 +134,16 @@ def expect_count(path: Path, what: str, got: int, expected: int) -> None:
     if got != expected:
         raise LoaderError(path, f"expected {expected} {what}, found {got}; "
                                 "has the document changed? Review the loader before rebuilding")
+
+
+def sentence_around(line: str, start: int, end: int) -> str:
+    """The sentence of `line` that holds line[start:end]."""
+    body_from = 0
+    label = re.match(r"^-\s*(?:\*\*[^*]+\*\*\s*)?", line)
+    if label:
+        body_from = label.end()
+    left = max((m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z‘'“])", line) if m.end() <= start),
+               default=body_from)
+    right = re.search(r"[.!?](?=\s+[A-Z‘'“]|\s*$)", line[end:])
+    stop = end + right.end() if right else len(line)
+    return clean(line[max(left, body_from):stop])

@@ -6,15 +6,31 @@ of that bullet's action. A bullet with several dated phrases ("... (Q2 2025) bef
 presenting the Data Union Strategy (Communication, Q3 2025)") is due at the latest of
 them; every phrase is kept in timing_text. A list that closes a numbered section after
 its last subsection (sections 3 and 4) belongs to the whole section.
+
+A few commitments stand in the prose, outside those lists (a dated goal, an announced
+Communication). Which ones count is a reading judgement, written down once in
+`eu_commitments.csv` beside the plan (as for Australia): each quote must occur exactly once,
+the action is the sentence around it, and a due phrase, if given, must stand in it.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
-from .common import (Action, LoaderError, clean, drop_repeats, ends_sentence, expect_count,
-                     is_footnote, read_lines, short_title)
+from .common import (
+    Action,
+    LoaderError,
+    clean,
+    drop_repeats,
+    ends_sentence,
+    expect_count,
+    is_footnote,
+    read_lines,
+    sentence_around,
+    short_title,
+)
 from .owners import OwnerRegistry, lead_and_others
 from .timing import parse_absolute
 
@@ -116,4 +132,50 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
                 timing_text="; ".join(phrases) or None,
                 timing_derivation="stated" if due else "none",
                 deadline_kind="dated" if due else "open-ended"))
-    return drop_repeats(actions)
+    actions = drop_repeats(actions)
+    review = path.parent / plan.get("commitments", "eu_commitments.csv")
+    if review.is_file():
+        actions += _prose_commitments(lines, path, review, plan, registry, headings, seq=len(actions))
+    return actions
+
+
+def _section_of(line_no: int, headings: dict) -> str:
+    """The section path of a line: its numbered heading and subheading."""
+    top = sub = ""
+    for i in sorted(headings):
+        if i > line_no:
+            break
+        t, sb, title = headings[i]
+        top, sub = (title, "") if sb is None else (top, title)
+    return " > ".join(x for x in (top, sub) if x)
+
+
+def _prose_commitments(lines, path: Path, review: Path, plan: dict, registry: OwnerRegistry, headings: dict,
+                       seq: int) -> list[Action]:
+    with open(review, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for row_no, row in enumerate(rows, start=2):
+        cid, quote, phrase = row["commitment_id"].strip(), row["quote"].strip(), row["due_phrase"].strip()
+        hits = [(j, l.find(quote)) for j, l in enumerate(lines) if quote in l]
+        if len(hits) != 1:
+            raise LoaderError(review, f"quote must occur exactly once in {path.name}, found {len(hits)}",
+                              row_no, "quote", quote)
+        j, col = hits[0]
+        heading = j in headings
+        sentence = clean(lines[j]) if heading else sentence_around(lines[j], col, col + len(quote))
+        due = parse_absolute(phrase) if phrase else None
+        if phrase and (due is None or phrase.lower() not in sentence.lower()):
+            raise LoaderError(review, f"the due phrase must be a date that stands in the sentence of {cid}",
+                              row_no, "due_phrase", phrase)
+        lead, others, source = lead_and_others(registry, sentence, plan["jurisdiction"])
+        seq += 1
+        out.append(Action(
+            action_id=cid, plan_id=plan["plan_id"], seq=seq, kind="commitment",
+            section=_section_of(j, headings), title=short_title(re.sub(r"^\d\.\d\s+", "", sentence)),
+            text=sentence, source_file=path.name, line_start=j + 1, line_end=j + 1,
+            lead_owner_id=lead, other_owner_ids=others, owner_source=source,
+            due_date=due.due_date if due else None, due_precision=due.precision if due else None,
+            timing_text=phrase or None, timing_derivation="stated" if due else "none",
+            deadline_kind="dated" if due else "open-ended"))
+    return out

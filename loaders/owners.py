@@ -40,7 +40,7 @@ class OwnerRegistry:
     _patterns: dict[str, tuple[re.Pattern, dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path = REGISTRY_FILE) -> "OwnerRegistry":
+    def load(cls, path: Path = REGISTRY_FILE) -> OwnerRegistry:
         owners = {}
         with open(path, newline="", encoding="utf-8") as f:
             for row_no, row in enumerate(csv.DictReader(f), start=2):

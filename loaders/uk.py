@@ -13,10 +13,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .common import (Action, LoaderError, clean, ends_sentence, expect_count, first_sentence,
-                     is_footnote, read_lines, short_title)
+from .common import (
+    Action,
+    LoaderError,
+    clean,
+    ends_sentence,
+    expect_count,
+    first_sentence,
+    is_footnote,
+    read_lines,
+    short_title,
+)
 from .owners import OwnerRegistry
-from .timing import Due, find_by_year, find_recurring, parse_relative, publication_window
+from .timing import find_by_year, find_recurring, parse_relative, publication_window
 
 REC = re.compile(r"^(?:-\s*)?(\d{1,2})\.\s*(\S.*)$")
 SUB = re.compile(r"^(\d)\.(\d)\s+(\S.*)$")

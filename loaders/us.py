@@ -12,8 +12,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .common import (Action, LoaderError, clean, drop_repeats, ends_sentence, expect_count,
-                     first_sentence, is_footnote, read_lines, short_title)
+from .common import (
+    Action,
+    LoaderError,
+    clean,
+    drop_repeats,
+    ends_sentence,
+    expect_count,
+    first_sentence,
+    is_footnote,
+    read_lines,
+    short_title,
+)
 from .owners import OwnerRegistry, lead_and_others
 from .timing import find_recurring
 
