@@ -5,11 +5,14 @@ PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8501
 
-.PHONY: install browser db run test bench clean
+.PHONY: install browser db run lint test bench clean
 
-$(VENV)/.installed: requirements.txt
+# The pinned requirements, then the project itself in editable mode (so `action-tracker` and
+# `python -m bench` import it from anywhere, with no sys.path edits).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -26,7 +29,10 @@ run: db
 	ACTION_TRACKER_LOCAL_EDITING=1 $(VENV)/bin/streamlit run dashboard.py \
 		--server.address localhost --server.port $(PORT)
 
-test: install browser
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: install browser lint
 	$(PY) -m pytest
 
 bench: install browser

@@ -18,17 +18,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
+from action_tracker import charts, history, queries
+from action_tracker.build import build
+from action_tracker.db import connect
+
+from . import synth
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from action_tracker import charts, queries  # noqa: E402
-from action_tracker.build import build  # noqa: E402
-from action_tracker.db import connect  # noqa: E402
-
-from . import synth  # noqa: E402
 
 SCALES = {"seed": None, "tiny": (300, 3_000), "20k": (20_000, 200_000), "200k": (200_000, 2_000_000)}
 TARGET_PAGE_MS = 100
@@ -45,7 +44,7 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def page_work(con, ds: queries.Dataset) -> dict:
+def page_work(con, ds: history.Dataset) -> dict:
     """What each page computes on the server once its dataset is cached (see web._dataset):
     (its queries, the Plotly figures it builds from their results)."""
     f = queries.Filters()
@@ -65,20 +64,21 @@ def page_work(con, ds: queries.Dataset) -> dict:
 
     return {
         "overview": (lambda: (queries.summary(ds.state, ds.as_of), queries.most_overdue(ds.state),
-                              queries.last_updated(con), charts.status_mix_html(queries.status_mix(ds.state))),
+                              queries.recent_updates(ds.state), history.last_status_change(con),
+                              charts.status_mix_html(queries.status_mix(ds.state))),
                      None),
         "timeline": (timeline_q, lambda: charts.gantt(made["rows"], ds.as_of, made["ticks"])),
         "completion": (completion_q, lambda: charts.completion(made["curve"])),
         "owners": (owners_q, lambda: charts.owner_bars(made["card"])),
         "explorer": (lambda: (queries.filter_actions(ds.state, queries.Filters(search="data centres", due="overdue"),
-                                                     ds.as_of), queries.action_history(con, some_id)), None),
+                                                     ds.as_of), history.action_history(con, some_id)), None),
     }
 
 
 def bench_pages(db: Path, repeat: int) -> dict:
     con = connect(db)
-    out = {"data_load_ms": median_ms(lambda: queries.load_dataset(con), repeat)}
-    ds = queries.load_dataset(con)
+    out = {"data_load_ms": median_ms(lambda: history.load_dataset(con), repeat)}
+    ds = history.load_dataset(con)
     out["actions"] = len(ds.state)
     out["events"] = con.execute("SELECT count(*) FROM status_events").fetchall()[0][0]
     for name, (query, figure) in page_work(con, ds).items():
@@ -219,13 +219,14 @@ def table(results: dict) -> str:
     lines = [f"# Benchmarks, {results['when']}", "",
              f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
              f"{results['machine']['memory_mb']:,} MB, Python {results['machine']['python']}", ""]
-    lines += ["## Page queries (median of %d runs, ms; target < %d ms at 20k)" % (results["repeat"], TARGET_PAGE_MS), "",
+    lines += [f"## Page queries (median of {results['repeat']} runs, ms; target < {TARGET_PAGE_MS} ms at 20k)", "",
               "Each page's queries on the cached dataset; in brackets, building its Plotly figure from the results. "
               "'data load' is the uncached read of the store, paid once per write (st.cache_data).", "",
               "| scale | actions | events | build (s) | data load | overview | timeline | completion | owners | explorer |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in results["scales"].items():
-        cell = lambda p: f"{r[p + '_ms']:.0f}" + (f" ({r[p + '_figure_ms']:.0f})" if r[p + "_figure_ms"] else "")
+        def cell(p, r=r):
+            return f"{r[p + '_ms']:.0f}" + (f" ({r[p + '_figure_ms']:.0f})" if r[p + "_figure_ms"] else "")
         lines.append(f"| {name} | {r['actions']:,} | {r['events']:,} | {r['build_seconds']:.2f} | {r['data_load_ms']:.0f} | "
                      + " | ".join(cell(p) for p in ("overview", "timeline", "completion", "owners", "explorer")) + " |")
     if results.get("imports"):

@@ -39,6 +39,8 @@ def floor(db: str, file: str) -> int:
     start = con.execute("SELECT coalesce(max(event_id), 0) FROM status_events").fetchone()[0]
     con.execute(f"""
         INSERT INTO status_events
+            (event_id, action_id, status, effective_date, note, evidence_url, source, confidence, due_date,
+             lead_owner_id, recorded_by, recorded_at, upload_id, reverts_event_id)
         SELECT {start} + row_number() OVER (), action_id, status, effective_date::DATE, note,
                NULL, NULL, NULL, NULL, NULL, 'floor', now()::TIMESTAMP, NULL, NULL
         FROM read_csv(?, header = true, all_varchar = true)""", [file])

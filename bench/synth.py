@@ -35,7 +35,7 @@ def make_tracker(path: Path, actions: int, events: int) -> Path:
         SELECT 'A' || lpad(i::VARCHAR, 7, '0'), 'P' || lpad((i % {PLANS})::VARCHAR, 2, '0'), i, 'action', NULL,
                'Section ' || (i % 37), 'Deliver outcome ' || i || ' on data centres and skills',
                'The government will deliver outcome ' || i || ', working with industry on data, compute and skills.',
-               'o' || (hash(i) % {OWNERS}), 'Led by Agency', 
+               'o' || (hash(i) % {OWNERS}), 'Led by Agency',
                CASE WHEN i % 5 = 0 THEN NULL ELSE DATE '2025-03-01' + (hash(i * 7) % 1000)::INTEGER END,
                CASE WHEN i % 5 = 0 THEN NULL ELSE 'quarter' END, CASE WHEN i % 5 = 0 THEN NULL ELSE 'Q3 2026' END,
                CASE WHEN i % 5 = 0 THEN 'none' ELSE 'stated' END,
@@ -49,6 +49,8 @@ def make_tracker(path: Path, actions: int, events: int) -> Path:
         WHERE 'o' || ((hash(seq) + 1) % {OWNERS}) <> lead_owner_id""")
     if events:
         con.execute(f"""INSERT INTO status_events
+            (event_id, action_id, status, effective_date, note, evidence_url, source, confidence, due_date,
+             lead_owner_id, recorded_by, recorded_at, upload_id, reverts_event_id)
             SELECT i + 1, 'A' || lpad((hash(i) % {actions})::VARCHAR, 7, '0'),
                    {STATUSES!r}[1 + (hash(i * 3) % 5)::INTEGER],
                    DATE '2025-01-15' + (hash(i * 11) % 650)::INTEGER,

@@ -2,6 +2,8 @@
 
 Plan AA (published 2025-01): six actions; plan BB (2025-03): two. Dates are relative to
 the real today, because the pages compute "overdue" and "next 90 days" from today.
+Status events are written straight into the table by `add_event` (a small factory), not
+through the import code, so page and query tests do not depend on the code they would test.
 """
 
 from __future__ import annotations
@@ -12,10 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from action_tracker import auth
 from action_tracker.build import build
 from action_tracker.db import connect
-from action_tracker.uploads import apply, read_table, validate
 
 TODAY = date.today()
 
@@ -52,25 +52,36 @@ def make_small_db(tmp_path: Path) -> Path:
     path = tmp_path / "small.duckdb"
     con = connect(path)
     build(con, plans_dir=plans, updates_dir=None)
-    updates = ("action_id,status,effective_date,note,evidence_url,confidence\n"
-               f"AA-1,In progress,{d(-200)},Started,,\n"
-               f"AA-2,Completed,{d(-60)},Done early,https://example.org/aa2,high\n"
-               f"AA-3,In progress,{d(-30)},,,\n"
-               f"BB-1,Completed,{d(-5)},Zones named,,medium\n")
-    preview = validate(con, read_table(updates.encode(), "small-updates.csv"), today=TODAY)
-    assert preview.ok, preview.problem_lines()
-    apply(con, preview, auth.command_line("fixture"))
+    add_event(con, "AA-1", "In progress", d(-200), note="Started")
+    add_event(con, "AA-2", "Completed", d(-60), note="Done early", evidence_url="https://example.org/aa2",
+              confidence="high", basis="government")
+    add_event(con, "AA-3", "In progress", d(-30), confidence="low")
+    add_event(con, "AA-4", "Not started", d(-250), note="Not begun", confidence="medium", basis="independent")
+    add_event(con, "BB-1", "Completed", d(-5), note="Zones named", confidence="medium")
     con.close()
     return path
 
 
+def add_event(con, action_id: str, status: str, day: str, **fields) -> int:
+    """Append one status event directly (note, evidence_url, source, confidence, basis, due_date,
+    lead_owner_id, upload_id, reverts_event_id may be given). Returns its id."""
+    cols = ["action_id", "status", "effective_date", "recorded_by", "recorded_at", *fields]
+    values = [action_id, status, day, "fixture", f"{TODAY.isoformat()} 12:00:00", *fields.values()]
+    return con.execute(f"""INSERT INTO status_events (event_id, {', '.join(cols)})
+                           VALUES (nextval('status_event_ids'), {', '.join('?' for _ in cols)})
+                           RETURNING event_id""", values).fetchone()[0]
+
+
 # What the small tracker holds today, worked out by hand from the rows above.
 EXPECTED = {
-    "actions": 8, "Completed": 2, "In progress": 2, "Not started": 4,
-    "overdue": 2,        # AA-1 (due -100, in progress) and AA-6 (due -10); AA-2 and BB-1 are completed
-    "due_next_90": 2,    # AA-3 (+30) and BB-2 (+60)
-    "AA": {"actions": 6, "Completed": 1, "overdue": 2},
-    "BB": {"actions": 2, "Completed": 1, "overdue": 0},
+    "actions": 8, "Completed": 2, "In progress": 2, "Not started": 1, "No update yet": 3,
+    "assessed": 5,              # AA-1, AA-2, AA-3, AA-4 (a reported Not started), BB-1
+    "overdue": 1,               # AA-1 (due -100, reported in progress); AA-2 and BB-1 are completed
+    "past_due_no_update": 1,    # AA-6 (due -10), nobody has reported on it
+    "due_next_90": 2,           # AA-3 (+30) and BB-2 (+60)
+    "stale": 2,                 # AA-1 (200 days) and AA-4 (250 days) > 180
+    "AA": {"actions": 6, "assessed": 4, "Completed": 1, "overdue": 1, "past_due_no_update": 1},
+    "BB": {"actions": 2, "assessed": 1, "Completed": 1, "overdue": 0, "past_due_no_update": 0},
 }
 
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from action_tracker import queries
 from action_tracker.build import build
 from action_tracker.db import connect
-from action_tracker.state import action_state
+from action_tracker.history import action_state
 
 from .browser import launch, open_url, streamlit_server, wait_ready
 from .conftest import ARTIFACTS
@@ -22,7 +22,7 @@ from .conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 PAGES = {"": "AI action plans", "timeline": "Timeline", "completion": "Completion over time", "owners": "Owners",
-         "explorer": "Actions explorer", "updates": "Updates", "snapshots": "Snapshots"}
+         "explorer": "Actions explorer", "updates": "Updates", "snapshots": "Snapshots", "methodology": "Methodology"}
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +92,32 @@ def test_overview_shows_the_numbers_of_the_store(server, page, seeded):
     _, state = seeded
     summary = queries.summary(state, queries.date.today()).loc["All plans"]
     open_url(page, server)
-    expect(metric(page, "Actions")).to_have_text("241")
+    expect(metric(page, "Status known")).to_have_text(f"{int(summary['assessed'])} of {len(state)}")
     expect(metric(page, "Completed")).to_have_text(str(int(summary["Completed"])))
     expect(metric(page, "Overdue")).to_have_text(str(int(summary["overdue"])))
+    expect(metric(page, "Past due, no update")).to_have_text(str(int(summary["past_due_no_update"])))
+    expect(page.get_by_text(f"Status known for {int(summary['assessed'])} of {len(state)} actions")).to_be_visible()
+    # The recent updates list: newest first, each linking to its action.
+    newest = queries.recent_updates(state, 1).iloc[0]
+    first = page.locator(".recent-updates li").first
+    expect(first).to_contain_text(newest["action_id"])
+    assert first.locator("a").first.get_attribute("href").startswith(f"explorer?action={newest['action_id']}")
+    expect(page.get_by_text("UK: claimed 38 of 50 · evidence here for")).to_be_visible()
+
+
+def test_an_action_shows_its_latest_evidence_above_the_fold(browser, server, seeded):
+    _, state = seeded
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    a = state.set_index("action_id").loc["UK-R24"]  # two facts in its history; the later one is shown first
+    open_url(page, f"{server}/explorer?action=UK-R24")
+    evidence = page.get_by_text(re.compile(r"since \d\d \w{3} \d{4}")).first
+    expect(evidence).to_be_visible()
+    box = evidence.bounding_box()
+    assert box["y"] + box["height"] <= 900, box
+    assert a["status"] in page.locator('[data-testid="stMarkdownContainer"]').filter(has=evidence).first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "action-latest-evidence-1440.png"))
+    context.close()
 
 
 def test_a_filter_lands_in_the_url_and_changes_the_numbers(server, page, seeded):

@@ -29,8 +29,9 @@ def by_plan():
 def test_counts_per_plan(by_plan):
     counts = {pid: len(acts) for pid, acts in by_plan.items()}
     # US: 103 bullets under "Recommended Policy Actions", one printed twice word for word.
-    # AU: 9 actions + 35 reviewed forward commitments. EU: 32 bullets. UK: recommendations 1-50.
-    assert counts == {"US": 102, "CN": 13, "AU": 44, "EU": 32, "UK": 50}
+    # AU: 9 actions + 35 reviewed forward commitments. EU: 32 bullets + 5 reviewed prose commitments.
+    # UK: recommendations 1-50.
+    assert counts == {"US": 102, "CN": 13, "AU": 44, "EU": 37, "UK": 50}
 
 
 def test_us_bullet_count_matches_the_raw_text(by_plan):
@@ -226,3 +227,22 @@ def test_manifest_with_unknown_loader_is_refused(tmp_path):
     (plans / "manifest.toml").write_text(manifest.replace('loader = "cn"', 'loader = "chinese"'), encoding="utf-8")
     with pytest.raises(LoaderError, match="unknown loader.*'chinese'"):
         read_manifest(plans)
+
+
+def test_eu_prose_commitments_come_from_the_review_file(by_plan):
+    eu = {a.action_id: a for a in by_plan["EU"]}
+    assert sorted(a for a in eu if a.startswith("EU-C-")) == [f"EU-C-0{n}" for n in range(1, 6)]
+    assert sum(1 for a in eu.values() if a.kind == "action") == 32
+    c2 = eu["EU-C-02"]
+    assert c2.text.startswith("By end 2025, all selected AI Factories") and c2.due_date.isoformat() == "2025-12-31"
+    assert c2.timing_text == "By end 2025" and c2.timing_derivation == "stated"
+    assert eu["EU-C-03"].due_date.isoformat() == "2026-08-31" and eu["EU-C-01"].due_date is None
+
+
+def test_eu_review_that_no_longer_matches_the_text_stops_the_build(tmp_path):
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    review = plans / "eu_commitments.csv"
+    review.write_text(review.read_text(encoding="utf-8").replace("By end 2025", "By end 2027"), encoding="utf-8")
+    with pytest.raises(LoaderError, match="eu_commitments.csv, line 3, column 'due_phrase'"):
+        load_all(plans)

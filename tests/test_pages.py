@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import streamlit as st
@@ -11,8 +12,17 @@ from streamlit.testing.v1 import AppTest
 from .conftest import ROOT
 from .small import EXPECTED, decode, make_small_db
 
-PAGES = ["pages/overview.py", "pages/timeline.py", "pages/completion.py", "pages/owners.py",
-         "pages/explorer.py", "pages/updates.py", "pages/snapshots.py"]
+# Each page, and something it must show on the seed data (not only a title).
+PAGES = {
+    "pages/overview.py": "Status known for",
+    "pages/timeline.py": "actions, showing",
+    "pages/completion.py": "Solid: actions whose latest status",
+    "pages/owners.py": "name no lead owner",
+    "pages/explorer.py": "actions match",
+    "pages/updates.py": "Download the template",
+    "pages/snapshots.py": "A snapshot freezes a view",
+    "pages/methodology.py": "No update yet",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -56,32 +66,44 @@ def chart(at, n=0) -> dict:
     return json.loads(at.get("plotly_chart")[n].proto.spec)
 
 
+def page_text(at) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "subheader", "info") for e in getattr(at, kind)]
+    return " ".join(str(p) for p in parts)
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_on_the_seed_data(seed_db, page):
+def test_every_page_renders_on_the_seed_data(seed_db, page, monkeypatch):
+    monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")
     at = open_page(page)
-    assert at.title, page
+    assert PAGES[page] in page_text(at), page
 
 
 def test_overview_numbers(small_db):
     at = open_page("pages/overview.py")
     m = metrics(at)
-    assert m["Actions"] == str(EXPECTED["actions"])
+    assert m["Status known"] == f"{EXPECTED['assessed']} of {EXPECTED['actions']}"
     assert m["Completed"] == str(EXPECTED["Completed"])
     assert m["In progress"] == str(EXPECTED["In progress"])
-    assert m["Not started"] == str(EXPECTED["Not started"])
     assert m["Overdue"] == str(EXPECTED["overdue"])
+    assert m["Past due, no update"] == str(EXPECTED["past_due_no_update"])
     assert m["Due in the next 90 days"] == str(EXPECTED["due_next_90"])
+    assert "Not started" not in m  # a reported status among others, never a headline for "no data"
+    assert "Status known for 5 of 8 actions" in page_text(at)
     mix = next(m.value for m in at.markdown if "status-mix" in m.value)
     assert "data-plan='AA' data-status='Completed' data-count='1'" in mix
     assert "data-plan='BB' data-status='Completed' data-count='1'" in mix
-    assert "data-plan='AA' data-status='Not started' data-count='3'" in mix
+    assert "data-plan='AA' data-status='Not started' data-count='1'" in mix
+    assert "data-plan='AA' data-status='No update yet' data-count='2'" in mix
+    recent = next(m.value for m in at.markdown if "recent-updates" in m.value)
+    assert recent.index("BB-1") < recent.index("AA-3") < recent.index("AA-2")  # newest first
+    assert "https://example.org/aa2" in recent and "government" in recent
 
 
 def test_overview_as_of_a_past_day(small_db):
     from .small import d
     at = open_page("pages/overview.py", as_of=d(-70))
     m = metrics(at)
-    assert m["Completed"] == "0" and m["In progress"] == "1"
+    assert m["Completed"] == "0" and m["In progress"] == "1" and m["Status known"] == "2 of 8"
     assert any("As of" in i.value for i in at.info)
 
 
@@ -99,9 +121,21 @@ def test_explorer_filter_changes_the_table(small_db):
 def test_explorer_opens_one_action_with_history(small_db):
     at = open_page("pages/explorer.py", action="AA-2")
     assert any("AA-2: Fund scholarships" in s.value for s in at.subheader)
-    history = at.dataframe[-1].value
+    history = at.dataframe[0].value  # the opened action comes first, the list of actions after it
     assert list(history["status"]) == ["Completed"] and history.iloc[0]["confidence"] == "high"
-    assert history.iloc[0]["evidence_url"] == "https://example.org/aa2"
+    assert history.iloc[0]["evidence_url"] == "https://example.org/aa2" and history.iloc[0]["basis"] == "government"
+    # The latest evidence is the first thing under the title.
+    texts = [m.value for m in at.markdown]
+    first = next(i for i, t in enumerate(texts) if "Completed" in t and "since" in t)
+    assert "example.org/aa2" in texts[first] and "confidence high" in texts[first]
+    assert first < next(i for i, t in enumerate(texts) if t.startswith("> "))
+
+
+def test_explorer_says_no_update_for_an_action_nobody_reported_on(small_db):
+    at = open_page("pages/explorer.py", action="AA-6")
+    assert any("No update yet" in m.value and "not a verdict" in m.value for m in at.markdown)
+    assert not any("Overdue by" in m.value for m in at.markdown)
+    assert any("No status history yet" in i.value for i in at.info)
 
 
 def test_explorer_link_with_unknown_values_explains(small_db):
@@ -127,12 +161,16 @@ def test_completion_page_curve(small_db):
     assert decode(fig["data"][0]["y"])[-1] == EXPECTED["AA"]["Completed"]
     at.radio(key="measure").set_value("share").run()
     assert decode(chart(at)["data"][0]["y"])[-1] == pytest.approx(1 / 6)
+    at.radio(key="measure").set_value("share of assessed").run()
+    assert decode(chart(at)["data"][0]["y"])[-1] == pytest.approx(1 / 4)  # 1 of AA's 4 assessed actions
+    assert decode(chart(at)["data"][1]["y"])[-1] == pytest.approx(4 / 6)  # status known for 4 of 6
 
 
 def test_owners_scorecard_and_drill_down(small_db):
     at = open_page("pages/owners.py")
     card = at.dataframe[0].value.set_index("owner")
     assert card.loc["Ministry of Skills", "assigned"] == 2 and card.loc["Ministry of Skills", "overdue"] == 1
+    assert card.loc["Data Office", "assessed"] == 1 and card.loc["Data Office", "past_due_no_update"] == 1
     at.selectbox(key="owner").set_value("Growth Office").run()
     assert sorted(at.dataframe[-1].value["action_id"]) == ["BB-1", "BB-2"]
     at.radio(key="role").set_value("is named in").run()
@@ -146,7 +184,8 @@ def test_empty_history_explains_itself(tmp_path, monkeypatch):
     build(connect(path), updates_dir=None)
     monkeypatch.setenv("ACTION_TRACKER_DB", str(path))
     at = open_page("pages/overview.py")
-    assert any("No status history yet" in i.value for i in at.info)
+    assert any("No status has been reported for any action yet" in i.value for i in at.info)
+    assert metrics(at)["Status known"] == "0 of 246"
     at = open_page("pages/completion.py")
     assert any("No action of these plans is recorded as Completed" in i.value for i in at.info)
 
@@ -198,7 +237,7 @@ def test_saving_a_view_as_a_snapshot_and_opening_its_link(small_db):
     con.close()
     at = open_page("pages/snapshots.py", id=sid)
     assert at.title[0].value.startswith("📌 Explorer as of")
-    assert metrics(at)["Actions"] == "2" and metrics(at)["Completed"] == "1"
+    assert metrics(at)["Status known"] == "1 of 2" and metrics(at)["Completed"] == "1"
     assert any("Frozen snapshot" in i.value for i in at.info)
     assert sorted(at.dataframe[0].value["action_id"]) == ["BB-1", "BB-2"]
 
@@ -207,3 +246,63 @@ def test_saving_a_view_as_a_snapshot_and_opening_its_link(small_db):
 def test_snapshot_links_with_bad_ids_explain(small_db, bad, words):
     at = open_page("pages/snapshots.py", id=bad)
     assert any(words in e.value for e in at.error)
+
+
+def test_confidence_filter_in_the_link_changes_every_figure(small_db):
+    at = open_page("pages/overview.py", confidence="high")
+    m = metrics(at)
+    assert m["Status known"] == "1 of 8" and m["Completed"] == "1" and m["Overdue"] == "0"
+    assert any("Only high-confidence evidence counts" in i.value for i in at.info)
+    at = open_page("pages/overview.py", confidence="sure")
+    assert metrics(at)["Status known"] == "5 of 8" and any("'sure'" in w.value for w in at.warning)
+
+
+def test_claims_stand_beside_the_tracker_count(seed_db):
+    at = open_page("pages/overview.py")
+    claim = next(m.value for m in at.markdown if "What governments claim" in m.value)
+    assert "UK: claimed 38 of 50 · evidence here for" in claim and "29 Jan 2026" in claim
+
+
+PAYLOAD = "[sign in here](https://evil.example/login) ![t](http://evil.example/t.png) <img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def hostile_db(tmp_path, monkeypatch):
+    """A CSV plan whose title, section, owner, action title and evidence carry link, image and HTML payloads."""
+    from action_tracker.build import build
+    from action_tracker.db import connect
+
+    from .small import add_event, csv_plans, d
+    plans = csv_plans(tmp_path / "plans", ("HX", f"Plan {PAYLOAD}", "Hostilia", "2025-01"))
+    (plans / "hx.csv").write_text(
+        "action_id,section,title,text,lead_owner,due_date\n"
+        f'HX-1,"Section {PAYLOAD}","Title {PAYLOAD}","Text {PAYLOAD}","Owner {PAYLOAD}",{d(-5)}\n', encoding="utf-8")
+    path = tmp_path / "hostile.duckdb"
+    con = connect(path)
+    build(con, plans_dir=plans, updates_dir=None)
+    add_event(con, "HX-1", "In progress", d(-3), note=f"Note {PAYLOAD}", source=f"Source {PAYLOAD}",
+              evidence_url="javascript:alert(1)")
+    con.close()
+    monkeypatch.setenv("ACTION_TRACKER_DB", str(path))
+    return path
+
+
+@pytest.mark.parametrize("page, params", [
+    ("pages/overview.py", {}), ("pages/explorer.py", {"action": "HX-1"}), ("pages/timeline.py", {}),
+    ("pages/owners.py", {"owner": f"Owner {PAYLOAD}"}),
+    ("pages/explorer.py", {"action": f"[x]({PAYLOAD})", "plan": "![x](http://e/t.png)", "q": PAYLOAD}),
+])
+def test_user_text_is_shown_as_text_on_every_page(hostile_db, page, params):
+    at = open_page(page, **params)
+    shown = [str(e.value) for kind in ("title", "markdown", "caption", "subheader", "info", "warning", "error")
+             for e in getattr(at, kind)]
+    charts = [e.proto.spec for e in at.get("plotly_chart")]
+    assert any("evil" in v for v in shown + charts), "the payload is shown, as text"
+    for v in shown:
+        if v.lstrip().startswith("<"):  # our own HTML blocks: the payload is escaped inside them
+            assert not re.search(r"<img|<a [^>]*href=['\"](?:https?://evil|javascript)", v), v[:200]
+        else:  # Markdown: link, image and HTML syntax arrive escaped
+            assert not re.search(r"(?<!\\)\]\((?:https?|javascript)", v), v[:200]
+            assert not re.search(r"(?<!\\)<img", v), v[:200]
+    for spec in charts:  # Plotly draws <a href> and <b> in labels and hovers: payloads arrive escaped
+        assert "<img" not in spec and "<a href" not in spec

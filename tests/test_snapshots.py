@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 from action_tracker import exports, migrations, queries, report, snapshots
 from action_tracker.__main__ import main
 from action_tracker.build import build
-from action_tracker.state import action_state
+from action_tracker.history import action_state
 from action_tracker.uploads import apply, read_table, validate
 
 from .browser import launch
@@ -38,11 +38,13 @@ def upload(con, editor, text: str, name="later.csv"):
 def test_as_of_gives_the_statuses_that_held_that_day(evidenced):
     before = action_state(evidenced, date(2025, 7, 16)).set_index("action_id")
     on = action_state(evidenced, date(2025, 7, 17)).set_index("action_id")
-    assert before.loc["UK-R01", "status"] == "Not started" and on.loc["UK-R01", "status"] == "Completed"
+    assert before.loc["UK-R01", "status"] == "No update yet" and on.loc["UK-R01", "status"] == "Completed"
     oct1 = action_state(evidenced, AS_OF).set_index("action_id")
-    assert oct1.loc["UK-R04", "status"] == "Not started"  # its evidence is dated 13 Nov 2025
+    assert oct1.loc["UK-R04", "status"] == "No update yet"  # its evidence is dated 13 Nov 2025
     assert oct1.loc["UK-R23", "status"] == "In progress"  # 14 Feb 2025
-    assert oct1.loc["EU-3-05", "status"] == "Not started" and oct1.loc["EU-3-05", "overdue"]  # due Q3 2025, done 8 Oct
+    # Due Q3 2025, done 8 Oct: on 1 Oct nothing was reported, so past due with no update, not "overdue".
+    assert oct1.loc["EU-3-05", "status"] == "No update yet" and oct1.loc["EU-3-05", "past_due_no_update"]
+    assert not oct1.loc["EU-3-05", "overdue"]
 
 
 def test_the_uk_plan_as_it_stood_on_1_october_2025_stays_exactly_that(evidenced, editor, monkeypatch):
@@ -52,19 +54,20 @@ def test_the_uk_plan_as_it_stood_on_1_october_2025_stays_exactly_that(evidenced,
     stored = evidenced.execute("SELECT payload_json, payload_sha256 FROM snapshots").fetchone()
     shown = snapshots.dataset(snapshots.load(evidenced, snap.snapshot_id)).state
     assert set(shown["plan_id"]) == {"UK"} and len(shown) == 50
-    assert shown.set_index("action_id").loc["UK-R04", "status"] == "Not started"
+    assert shown.set_index("action_id").loc["UK-R04", "status"] == "No update yet"
 
     # A month of updates, a rebuild and a schema migration later ...
     upload(evidenced, editor, "action_id,status,effective_date\nUK-R04,Completed,2025-09-15\n"
                               "UK-R02,Blocked,2025-06-01\nUK-R46,Cancelled,2025-11-20\n")
     build(evidenced)
 
-    def m002_reshape(con):
+    def m_reshape(con):
         con.execute("ALTER TABLE actions ADD COLUMN priority INTEGER")
         con.execute("ALTER TABLE status_events ADD COLUMN reviewer VARCHAR")
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [(2, "reshape", m002_reshape)])
-    monkeypatch.setattr(migrations, "LATEST", 2)
-    assert migrations.migrate(evidenced) == [2]
+    after = migrations.LATEST + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [(after, "reshape", m_reshape)])
+    monkeypatch.setattr(migrations, "LATEST", after)
+    assert migrations.migrate(evidenced) == [after]
     # ... the live tracker says otherwise about 1 October ...
     assert action_state(evidenced, AS_OF).set_index("action_id").loc["UK-R04", "status"] == "Completed"
     # ... but the snapshot is byte for byte what was shared.
@@ -85,7 +88,7 @@ def test_bad_ids_get_a_clear_message(con, bad, words):
 
 def test_tampering_is_detected(con):
     snap = snapshots.create(con, "t", {"page": "overview"})
-    con.execute("UPDATE snapshots SET payload_json = replace(payload_json, 'Not started', 'Completed')")
+    con.execute("UPDATE snapshots SET payload_json = replace(payload_json, 'No update yet', 'Completed')")
     with pytest.raises(snapshots.SnapshotCorrupt, match="does not match its checksum"):
         snapshots.load(con, snap.snapshot_id)
     assert snapshots.verify_all(con) == [snap.snapshot_id]
@@ -93,16 +96,20 @@ def test_tampering_is_detected(con):
 
 def test_compare_a_snapshot_with_now(evidenced, editor):
     snap = snapshots.create(evidenced, "before", {"page": "overview"}, as_of=AS_OF)
-    upload(evidenced, editor, "action_id,status,effective_date\nUK-R04,Completed,2025-11-13\n"
+    upload(evidenced, editor, "action_id,status,effective_date\nUK-R04,Completed,2026-11-20\n"
                               "US-01-02,In progress,2025-11-01\n")
     diff = snapshots.compare(snapshots.dataset(snap), snapshots.current_for(evidenced, snap)).set_index("action_id")
     assert diff.loc["UK-R04", "completed_since"] and diff.loc["UK-R04", "changed_status"]
     assert diff.loc["US-01-02", "status_after"] == "In progress" and not diff.loc["US-01-02", "completed_since"]
     assert diff.loc["EU-3-05", "completed_since"]  # the shipped evidence: adopted 8 Oct 2025
-    # Due after 1 Oct 2025 and still open today: overdue now, not then.
-    assert diff.loc["EU-5-01", "status_before"] == "Not started"
+    assert diff.loc["EU-5-01", "status_before"] == "No update yet"
+    # Due after 1 Oct 2025, reported in progress since and still open today: overdue now, not then.
     newly_overdue = diff[diff["became_overdue"]].index
-    assert "EU-1.2-03" in newly_overdue  # due Q4 2025, nothing recorded
+    assert "EU-1.2-03" in newly_overdue  # due Q4 2025
+    assert diff.loc["EU-1.2-03", "status_after"] == "In progress"
+    # Past due with nothing reported, then or now, is told apart from a reported overdue.
+    # UK-R20 fell due on 31 Jan 2026 and nothing has been reported: past due with no update now.
+    assert diff.loc["UK-R20", "past_due_no_update_after"] and not diff.loc["UK-R20", "became_overdue"]
 
 
 def test_html_report_opens_offline_with_its_charts(evidenced, tmp_path):

@@ -7,9 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +15,7 @@ from action_tracker import migrations
 from action_tracker.__main__ import main
 from action_tracker.build import build
 from action_tracker.db import StoreError, connect
-from action_tracker.state import action_state
+from action_tracker.history import action_state
 from action_tracker.uploads import apply, read_table, validate
 from loaders import LoaderError
 
@@ -62,8 +60,8 @@ def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
 
 def test_every_action_has_provenance(con):
     rows = con.execute("SELECT action_id, source_file, line_start, line_end, text FROM actions").fetchall()
-    assert len(rows) == 241
-    for aid, source_file, start, end, text in rows:
+    assert len(rows) == 246
+    for aid, source_file, start, end, _text in rows:
         assert (PLANS / source_file).is_file() and 0 < start <= end, aid
     plans = con.execute("SELECT plan_id, published_precision, published_text, source_sha256 FROM plans ORDER BY 1").fetchall()
     assert {p[0]: p[1] for p in plans} == {"AU": "year", "CN": "day", "EU": "day", "UK": "month", "US": "month"}
@@ -75,7 +73,7 @@ def test_rebuild_keeps_ids_and_history(con, editor):
     upload(con, editor, "action_id,status,effective_date,note\nUK-R01,Completed,2025-07-17,Compute Roadmap\n")
     events_before = con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall()
     report = build(con, updates_dir=None)
-    assert report.added == 0 and report.changed == 0 and report.retired == 0 and report.unchanged == 241
+    assert report.added == 0 and report.changed == 0 and report.retired == 0 and report.unchanged == 246
     ids_after = [r[0] for r in con.execute("SELECT action_id FROM actions ORDER BY action_id").fetchall()]
     assert ids_after == ids_before
     assert con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall() == events_before
@@ -121,7 +119,12 @@ def test_build_applies_shipped_updates_once(tmp_path):
     first = build(c)
     assert any("changes recorded" in line for line in first.updates)
     n = c.execute("SELECT count(*) FROM status_events").fetchone()[0]
-    assert n == 14  # the rows of data/updates/0001_status_evidence.csv
+    assert n == 14 + 57  # the rows of data/updates/0001_status_evidence.csv and 0002_status_evidence_2026-11.csv
+    per_plan = dict(c.execute("""SELECT a.plan_id, count(*) FROM status_events e JOIN actions a USING (action_id)
+                                 GROUP BY 1""").fetchall())
+    assert per_plan == {"US": 4 + 20, "EU": 6 + 16, "UK": 3 + 14, "CN": 5, "AU": 1 + 2}  # as ../shared/evidence says
+    basis = dict(c.execute("SELECT basis, count(*) FROM status_events GROUP BY 1").fetchall())
+    assert set(basis) == {"government", "independent"} and sum(basis.values()) == n
     second = build(c)
     assert any("already applied" in line for line in second.updates)
     assert c.execute("SELECT count(*) FROM status_events").fetchone()[0] == n
@@ -138,7 +141,7 @@ def test_cli_build_and_export_csv(tmp_path, capsysbinary):
     assert main(["--db", db, "export", "--format", "csv", "--out", str(out)]) == 0
     import pandas as pd
     df = pd.read_csv(out, keep_default_na=False)
-    assert len(df) == 241
+    assert len(df) == 246
     for col in ["action_id", "plan", "section", "title", "text", "lead_owner", "other_owners", "due_date",
                 "timing_text", "status"]:
         assert col in df.columns
@@ -155,7 +158,7 @@ def test_cli_export_json(tmp_path, capsysbinary):
     capsysbinary.readouterr()
     assert main(["--db", db, "export", "--format", "json"]) == 0
     data = json.loads(capsysbinary.readouterr().out)
-    assert len(data) == 241
+    assert len(data) == 246
     by_id = {d["action_id"]: d for d in data}
     assert by_id["UK-R01"]["due_date"] == "2025-07-31"
     assert by_id["UK-R01"]["status"] == "Completed"

@@ -7,12 +7,13 @@ import zipfile
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 
-from action_tracker import auth, exports, uploads
+from action_tracker import auth, exports, formulas, uploads
 from action_tracker.__main__ import main
-from action_tracker.state import action_state
-from action_tracker.uploads import Problem, UploadRejected, apply, read_table, revert, validate
+from action_tracker.history import action_state
+from action_tracker.uploads import Problem, UploadRejected, apply, read_table, reading, recording, revert, validate
 
 from .conftest import TODAY, table_counts
 
@@ -52,8 +53,24 @@ BAD = {
                         "effective_date", "not a date"),
     "future date": (b"action_id,status,effective_date\nUK-R01,Completed,2031-01-01\n", "a.csv", 2,
                     "effective_date", "after today"),
-    "same action twice": (b"action_id,status\nUK-R01,Completed\nUK-R01,In progress\n", "a.csv", 3, "action_id",
-                          "already updated in row 2"),
+    "same action twice on one day": (b"action_id,status\nUK-R01,Completed\nUK-R01,In progress\n", "a.csv", 3,
+                                     "action_id", "already updated for that day in row 2"),
+    "no status for an action with none": (b"action_id,status,note\nUK-R01,,Roadmap published\n", "a.csv", 2,
+                                          "status", "no status reported yet"),
+    "bad basis": (b"action_id,status,basis\nUK-R01,Completed,rumour\n", "a.csv", 2, "basis",
+                  "government, independent"),
+    "note too long": (b"action_id,status,note\nUK-R01,Completed," + b"x" * 5001 + b"\n", "a.csv", 2, "note",
+                      "the limit is 5,000"),
+    "source too long": (b"action_id,status,source\nUK-R01,Completed," + b"y" * 6000 + b"\n", "a.csv", 2, "source",
+                        "6,000 characters"),
+    "hidden characters in an address": ("action_id,status,evidence_url\nUK-R01,Completed,https://gov.uk/\u202egpj.exe\n"
+                                        .encode(), "a.csv", 2, "evidence_url", "no hidden characters"),
+    "javascript address": (b"action_id,status,evidence_url\nUK-R01,Completed,javascript:alert(1)\n", "a.csv", 2,
+                           "evidence_url", "http:// or https://"),
+    "NUL far into the file": (b"action_id,status,note\n" + b"UK-R01,Completed,ok\n" * 5000 + b"UK-R02,Completed,\x00\n",
+                              "a.csv", 5002, None, "control character 0x00"),
+    "header far too wide": (b",".join(b"c%d" % i for i in range(40_000)) + b"\nUK-R01\n", "a.csv", 1, None,
+                            "the header has 40000 columns"),
     "missing column": (b"action_id,note\nUK-R01,Completed\n", "a.csv", 1, "status", "required column is missing"),
     "duplicated column": (b"action_id,status,status\nUK-R01,Completed,Done\n", "a.csv", 1, "status", "appears twice"),
     "unknown column": (b"action_id,status,colour\nUK-R01,Completed,red\n", "a.csv", 1, "colour", "unknown column"),
@@ -103,7 +120,7 @@ def test_bad_input_is_refused_with_row_column_and_nothing_stored(con, editor, ca
     assert first.row == row and first.column == column, first
     assert name in first.describe(name)
     if preview is not None:
-        with pytest.raises(ValueError, match="nothing was applied"):
+        with pytest.raises(recording.ApplyRefused, match="nothing was applied"):
             apply(con, preview, editor)
     assert table_counts(con) == before
 
@@ -153,9 +170,9 @@ def test_workbook_named_csv_is_read_as_a_workbook(con):
 
 
 def test_size_limit(con, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_BYTES", 100)
+    monkeypatch.setenv("ACTION_TRACKER_MAX_UPLOAD_MB", "0.0001")  # 100 bytes
     problems, _ = check(con, GOOD + b"x" * 200)
-    assert "the limit is" in problems[0].reason
+    assert "the file is 0.0 MB; the limit is 0.0001 MB" in problems[0].reason  # one unit: MB of 10^6 bytes
 
 
 def test_status_synonyms_and_case(con):
@@ -165,24 +182,52 @@ def test_status_synonyms_and_case(con):
 
 
 def test_apply_records_the_upload_and_one_event_per_change(con, editor):
-    problems, preview = check(con, GOOD + b"UK-R02,Not started,,\n")
-    assert not problems and len(preview.changes) == 1 and preview.unchanged == [(3, "UK-R02")]
+    # UK-R02 has no status yet: a reported Not started is a fact, so it is a change; UK-R03's empty row is not.
+    problems, preview = check(con, GOOD + b"UK-R02,Not started,,\nUK-R03,,,\n")
+    assert not problems and len(preview.changes) == 2 and preview.unchanged == [(4, "UK-R03")]
+    assert preview.changes[1].status_from == "No update yet" and preview.changes[1].status_to == "Not started"
     result = apply(con, preview, editor)
     up = con.execute("SELECT file_name, sha256, rows_total, rows_changed, rows_unchanged, uploaded_by FROM uploads").fetchall()
-    assert up == [("u.csv", preview.table.sha256, 2, 1, 1, "test editor")]
-    ev = con.execute("SELECT action_id, status, effective_date, note, upload_id FROM status_events").fetchall()
-    assert ev == [("UK-R01", "Completed", date(2025, 7, 17), "Compute Roadmap published", result.upload_id)]
+    assert up == [("u.csv", preview.table.sha256, 3, 2, 1, "test editor")]
+    ev = con.execute("SELECT action_id, status, effective_date, note, upload_id FROM status_events ORDER BY 1").fetchall()
+    assert ev[0] == ("UK-R01", "Completed", date(2025, 7, 17), "Compute Roadmap published", result.upload_id)
+    assert ev[1][:2] == ("UK-R02", "Not started")
+    # A row that repeats the action's reported status and evidence changes nothing; an empty status keeps it.
+    _, again = check(con, GOOD.replace(b"UK-R01,Completed", b"UK-R01,") + b"UK-R02,Not started,,\n", "v.csv")
+    assert again.changes == [] and [r for r, _ in again.unchanged] == [2, 3]
+
+
+def test_one_file_may_carry_an_actions_history_in_date_order(con, editor):
+    data = (b"action_id,status,effective_date,note,basis\n"
+            b"UK-R24,Blocked,2026-03-18,Report dropped the exception,independent\n"
+            b"UK-R24,In progress,2025-12-15,Statement of progress,government\n")
+    problems, preview = check(con, data)
+    assert not problems
+    assert [(c.row, c.status_from, c.status_to, c.basis) for c in preview.changes] == [
+        (2, "In progress", "Blocked", "independent"), (3, "No update yet", "In progress", "government")]
+    apply(con, preview, editor)
+    s = action_state(con, TODAY).set_index("action_id").loc["UK-R24"]
+    assert s["status"] == "Blocked" and s["last_basis"] == "independent"
+    before = action_state(con, date(2026, 1, 1)).set_index("action_id").loc["UK-R24"]
+    assert before["status"] == "In progress" and before["last_basis"] == "government"
+
+
+def test_files_without_the_basis_column_still_work(con, editor):
+    problems, preview = check(con, GOOD)
+    assert not problems and preview.changes[0].basis is None
+    apply(con, preview, editor)
+    assert action_state(con, TODAY).set_index("action_id").loc["UK-R01", "last_basis"] is None
 
 
 def test_a_failure_in_the_middle_of_applying_changes_nothing(con, editor, monkeypatch):
     rows = "".join(f"UK-R{n:02d},In progress,2025-06-01,\n" for n in range(1, 41))
     _, preview = check(con, ("action_id,status,effective_date,note\n" + rows).encode())
-    real = uploads._insert_events
+    real = recording._record
 
     def half_then_fail(c, events, progress=None, chunk=50_000):
         real(c, events.iloc[:20], progress, chunk=10)  # some events land inside the transaction ...
         raise RuntimeError("disk full")                # ... then the write fails
-    monkeypatch.setattr(uploads, "_insert_events", half_then_fail)
+    monkeypatch.setattr(recording, "_record", half_then_fail)
     before = table_counts(con)
     with pytest.raises(RuntimeError, match="disk full"):
         apply(con, preview, editor)
@@ -228,10 +273,10 @@ def test_revert_adds_events_and_restores_the_previous_state(con, editor):
     # History is never rewritten: every earlier event is still there, unchanged.
     assert con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall()[:3] == events_before
     reverts = con.execute("SELECT action_id, status, reverts_event_id FROM status_events WHERE reverts_event_id IS NOT NULL ORDER BY 1").fetchall()
-    assert [(r[0], r[1]) for r in reverts] == [("UK-R01", "In progress"), ("UK-R02", "Not started")]
+    assert [(r[0], r[1]) for r in reverts] == [("UK-R01", "In progress"), ("UK-R02", "No update yet")]
     s = action_state(con, TODAY).set_index("action_id")
     assert s.loc["UK-R01", "status"] == "In progress" and s.loc["UK-R01", "due_date"] == date(2025, 7, 31)
-    assert s.loc["UK-R02", "status"] == "Not started"
+    assert s.loc["UK-R02", "status"] == "No update yet"
     with pytest.raises(ValueError, match="already reverted"):
         revert(con, second.upload_id, editor)
     with pytest.raises(ValueError, match="no upload #99"):
@@ -262,8 +307,9 @@ def test_only_editors_write(con, monkeypatch):
 
 
 def test_spreadsheet_round_trip_xlsx(con, editor):
-    template = uploads.template(con, TODAY)
-    assert len(template) == 241 and list(template.columns)[:6] == ["action_id", "plan", "title", "lead_owner", "due_date", "status"]
+    template = exports.template(con, TODAY)
+    assert len(template) == 246 and list(template.columns)[:6] == ["action_id", "plan", "title", "lead_owner", "due_date", "status"]
+    assert (template["status"] == "").all()  # nothing reported yet: the cell is left for the editor
     wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(template)))
     ws = wb["updates"]
     header = [c.value for c in ws[1]]
@@ -278,7 +324,7 @@ def test_spreadsheet_round_trip_xlsx(con, editor):
     wb.save(buf)
     problems, preview = check(con, buf.getvalue(), "edited.xlsx")
     assert not problems, problems[:3]
-    assert [c.action_id for c in preview.changes] == changed and len(preview.unchanged) == 231
+    assert [c.action_id for c in preview.changes] == changed and len(preview.unchanged) == 236
     apply(con, preview, editor)
     s = action_state(con, TODAY).set_index("action_id")
     assert all(s.loc[a, "status"] == "In progress" for a in changed)
@@ -288,21 +334,30 @@ def test_spreadsheet_round_trip_csv_with_bom_and_formula_guard(con, editor):
     _, p = check(con, b"action_id,status,effective_date,note,source\n"
                       b"UK-R01,Completed,2025-07-17,=HYPERLINK(\"http://evil\"),+44 source\n")
     apply(con, p, editor)
-    exported = exports.to_csv(uploads.template(con, TODAY).assign(
+    exported = exports.to_csv(exports.template(con, TODAY).assign(
         note=lambda df: df["action_id"].map({"UK-R01": "=HYPERLINK(\"http://evil\")"}).fillna("")), bom=True)
     assert exported.startswith(b"\xef\xbb\xbf")
     assert b"'=HYPERLINK" in exported  # neutralised for spreadsheets
     problems, preview = check(con, exported, "template.csv")
     assert not problems
     # Read back unchanged: the guard is taken off, and the row matches what is stored.
-    assert preview.changes == [] and len(preview.unchanged) == 241
+    assert preview.changes == [] and len(preview.unchanged) == 246
 
 
 @pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_guard_round_trip(value):
-    guarded = exports.guard(value)
-    assert guarded == "'" + value and uploads.unguard(guarded) == value
-    assert exports.guard("plain") == "plain" and uploads.unguard("'plain") == "'plain"
+    guarded = formulas.guard(value)
+    unguard = formulas.unguard_column(pd.Series([guarded, "'plain", "plain"]))
+    assert guarded == "'" + value and list(unguard) == [value, "'plain", "plain"]
+    assert formulas.guard("plain") == "plain"
+
+
+def test_the_xlsx_template_holds_no_live_formula(con):
+    template = exports.template(con, TODAY).head(2).assign(title=['=HYPERLINK("http://evil","x")', "cmd|' /C calc'!A0"])
+    ws = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(template)))["updates"]
+    col = [c.value for c in ws[1]].index("title")
+    cells = [ws.cell(r, col + 1) for r in (2, 3)]
+    assert [c.data_type for c in cells] == ["s", "s"] and cells[0].value.startswith("'=")
 
 
 def test_cli_import_dry_run_and_exit_codes(db_file, tmp_path, capsys):
@@ -330,26 +385,26 @@ def test_problem_describe():
     assert Problem("bad", 3, "status", "x").describe("f.csv") == "f.csv, row 3, column 'status': bad (value 'x')"
 
 
-TRICKY = ('action_id,status,effective_date,note\r\n'
-          'UK-R01,Completed,2025-07-17,"a note, with a comma"\r\n'
-          'UK-R02,In progress,2025-03-01,"two\nlines and ""quotes"""\r\n'
-          "UK-R03,done,,'=1+1\r\n"
-          'UK-R04,Not started,,\r\n').encode()
+TRICKY = (b'action_id,status,effective_date,note\r\n'
+          b'UK-R01,Completed,2025-07-17,"a note, with a comma"\r\n'
+          b'UK-R02,In progress,2025-03-01,"two\nlines and ""quotes"""\r\n'
+          b"UK-R03,done,,'=1+1\r\n"
+          b'UK-R04,Not started,,\r\n')
 
 
 def test_fast_and_careful_readers_agree(con, monkeypatch):
     fast = read_table(TRICKY, "t.csv")
-    monkeypatch.setattr(uploads, "_read_csv_fast", lambda *a: None)
+    monkeypatch.setattr(reading, "_read_csv_fast", lambda *a: None)
     careful = read_table(TRICKY, "t.csv")
     assert fast.frame.astype(str).equals(careful.frame.astype(str))
     assert list(fast.frame["__row"]) == [2, 3, 4, 5]
     preview = validate(con, fast, today=TODAY)
-    assert [c.note for c in preview.changes] == ["a note, with a comma", 'two\nlines and "quotes"', "=1+1"]
+    assert [c.note for c in preview.changes] == ["a note, with a comma", 'two\nlines and "quotes"', "=1+1", None]
 
 
 def test_clean_files_take_the_fast_reader(monkeypatch):
     def boom(*a):
         raise AssertionError("the slow reader was used")
-    monkeypatch.setattr(uploads, "_read_csv_records", boom)
+    monkeypatch.setattr(reading, "_read_csv_records", boom)
     table = read_table(b"action_id,status\n" + b"".join(b"UK-R%02d,Completed\n" % n for n in range(1, 51)), "c.csv")
     assert len(table.frame) == 50 and list(table.frame["__row"])[-1] == 51
