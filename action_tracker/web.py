@@ -99,21 +99,21 @@ def version(cur) -> tuple:
 def page(title: str, name: str, filters=(), sidebar_last: bool = False):
     """Everything a page starts with: entry point, cursor, title, data, filters, sidebar controls.
 
-    Returns (cursor, dataset, view, filters). With sidebar_last, the page draws its content first
+    Returns (cursor, dataset, filters). With sidebar_last, the page draws its content first
     and calls sidebar_controls() itself at the end.
     """
     ensure_entrypoint()
     cur = cursor()
-    ds, view, opts = page_header(title, cur)
+    ds, opts = page_header(title, cur)
     f = filter_widgets(ds, opts, which=filters) if filters else queries.Filters()
     if not sidebar_last:
         sidebar_controls(cur, ds, f, name)
-    return cur, ds, view, f
+    return cur, ds, f
 
 
-def page_header(title: str, cur) -> tuple[Dataset, views.ViewState, dict[str, list[str]]]:
-    """Title, the 'as of' banner, and warnings about the link. Returns the data, the view read from
-    the link, and the values each filter offers (those of today's tracker)."""
+def page_header(title: str, cur) -> tuple[Dataset, dict[str, list[str]]]:
+    """Title, the 'as of' banner, and warnings about the link. Returns the data and the values each
+    filter offers (those of today's tracker)."""
     today = date.today()
     path = str(db_path())
     v = version(cur)
@@ -134,7 +134,7 @@ def page_header(title: str, cur) -> tuple[Dataset, views.ViewState, dict[str, li
         st.info(f"**Only {ds.min_confidence}{' or high' if ds.min_confidence == 'medium' else ''}-confidence "
                 "evidence counts** on this page: other evidence is set aside, so more actions show No update "
                 "yet. Choose 'any' under Evidence counted in the sidebar to count all of it.", icon="🔬")
-    return ds, view, opts
+    return ds, opts
 
 
 def as_of_widget() -> None:

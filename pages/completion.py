@@ -4,12 +4,13 @@ import streamlit as st
 
 from action_tracker import charts, queries, web
 
-cur, ds, view, f = web.page("Completion over time", "completion", filters=("plan",))
+cur, ds, f = web.page("Completion over time", "completion", filters=("plan",))
 with st.sidebar:
     measure = st.radio("Measure", ["count", "share", "share of assessed"], key="measure", bind="query-params",
                        help="count: number of actions; share: of all the plan's actions; share of assessed: of "
                             "the actions with a reported status by that day")
 
+web.claims_box(ds, f.plans)
 curve = queries.completion_over_time(ds, f.plans)
 if curve.empty:
     web.empty("No action matches these filters.")

@@ -7,7 +7,7 @@ from action_tracker.statuses import fmt_date
 from action_tracker.text import md
 from loaders import source_excerpt
 
-cur, ds, view, f = web.page("Actions explorer", "explorer",
+cur, ds, f = web.page("Actions explorer", "explorer",
                             filters=("plan", "section", "owner", "status", "due", "stale", "q"))
 found = queries.filter_actions(ds.state, f, ds.as_of)
 

@@ -5,7 +5,7 @@ import streamlit as st
 from action_tracker import captions, charts, queries, web
 from action_tracker.statuses import fmt_date
 
-cur, ds, view, f = web.page("AI action plans: are governments delivering?", "overview", sidebar_last=True)
+cur, ds, f = web.page("AI action plans: are governments delivering?", "overview", sidebar_last=True)
 summary = queries.summary(ds.state, ds.as_of)
 total = summary.loc["All plans"]
 

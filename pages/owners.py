@@ -4,7 +4,7 @@ import streamlit as st
 
 from action_tracker import charts, queries, web
 
-cur, ds, view, f = web.page("Owners", "owners", filters=("plan",))
+cur, ds, f = web.page("Owners", "owners", filters=("plan",))
 with st.sidebar:
     role = st.radio("Count the actions an owner", ["leads", "is named in"], key="role", bind="query-params")
 role = "lead" if role == "leads" else "any"

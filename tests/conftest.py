@@ -14,7 +14,8 @@ from action_tracker.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-TODAY = date(2026, 11, 25)
+# One clock for every test: the real today, as the pages use it ("overdue", "next 90 days").
+TODAY = date.today()
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +51,11 @@ def table_counts(con) -> dict[str, int]:
     """Row counts of every table: 'nothing was written' means these did not move."""
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
     return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in sorted(names)}
+
+
+def upload(con, text: str, name: str = "u.csv", who: str = "test editor"):
+    """Read, check and apply an update file given as text, as an editor would; the file must be clean."""
+    from action_tracker.uploads import apply, read_table, validate
+    preview = validate(con, read_table(text.encode(), name), today=TODAY)
+    assert preview.ok, preview.problem_lines()
+    return apply(con, preview, auth.command_line(who))

@@ -9,7 +9,7 @@ through the import code, so page and query tests do not depend on the code they 
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from action_tracker.build import build
 from action_tracker.db import connect
 
-TODAY = date.today()
+from .conftest import TODAY
 
 
 def d(days: int) -> str:

@@ -13,10 +13,9 @@ from action_tracker import exports, migrations, queries, report, snapshots
 from action_tracker.__main__ import main
 from action_tracker.build import build
 from action_tracker.history import action_state
-from action_tracker.uploads import apply, read_table, validate
 
 from .browser import launch
-from .conftest import TODAY
+from .conftest import TODAY, upload
 
 UK_OCT = queries.Filters(plans=["UK"])
 AS_OF = date(2025, 10, 1)
@@ -27,12 +26,6 @@ def evidenced(con):
     """The seed plans with the shipped evidence applied, as `make run` has them."""
     build(con)
     return con
-
-
-def upload(con, editor, text: str, name="later.csv"):
-    preview = validate(con, read_table(text.encode(), name), today=TODAY)
-    assert preview.ok, preview.problem_lines()
-    return apply(con, preview, editor)
 
 
 def test_as_of_gives_the_statuses_that_held_that_day(evidenced):
@@ -57,7 +50,7 @@ def test_the_uk_plan_as_it_stood_on_1_october_2025_stays_exactly_that(evidenced,
     assert shown.set_index("action_id").loc["UK-R04", "status"] == "No update yet"
 
     # A month of updates, a rebuild and a schema migration later ...
-    upload(evidenced, editor, "action_id,status,effective_date\nUK-R04,Completed,2025-09-15\n"
+    upload(evidenced, "action_id,status,effective_date\nUK-R04,Completed,2025-09-15\n"
                               "UK-R02,Blocked,2025-06-01\nUK-R46,Cancelled,2025-11-20\n")
     build(evidenced)
 
@@ -96,7 +89,7 @@ def test_tampering_is_detected(con):
 
 def test_compare_a_snapshot_with_now(evidenced, editor):
     snap = snapshots.create(evidenced, "before", {"page": "overview"}, as_of=AS_OF)
-    upload(evidenced, editor, "action_id,status,effective_date\nUK-R04,Completed,2026-11-20\n"
+    upload(evidenced, "action_id,status,effective_date\nUK-R04,Completed,2026-11-20\n"
                               "US-01-02,In progress,2025-11-01\n")
     diff = snapshots.compare(snapshots.dataset(snap), snapshots.current_for(evidenced, snap)).set_index("action_id")
     assert diff.loc["UK-R04", "completed_since"] and diff.loc["UK-R04", "changed_status"]
@@ -137,7 +130,7 @@ def test_exports_neutralise_formula_injection(con, editor, tmp_path):
     payloads = ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1:A9)"]
     rows = "".join(f'UK-R{n:02d},In progress,2025-10-01,"{p.replace(chr(34), chr(34) * 2)}"\n'
                    for n, p in enumerate(payloads, start=1))
-    upload(con, editor, "action_id,status,effective_date,note\n" + rows)
+    upload(con, "action_id,status,effective_date,note\n" + rows)
     # Uploads trim spaces, so leading tabs and carriage returns are put in directly.
     payloads += ["\tTAB", "\rCR"]
     frame = exports.actions_frame(con, TODAY)
