@@ -27,7 +27,7 @@ UPDATES_DIR = ROOT / "data" / "updates"
 ACTION_COLUMNS = ["action_id", "plan_id", "seq", "kind", "parent_action_id", "section", "title", "text",
                   "lead_owner_id", "owner_source", "due_date", "due_precision", "timing_text",
                   "timing_derivation", "deadline_kind", "source_file", "line_start", "line_end",
-                  "repeat_lines", "content_sha256"]
+                  "repeat_lines", "title_source", "lead_basis", "content_sha256"]
 
 
 @dataclass
@@ -62,6 +62,7 @@ def _action_rows(loaded: LoadedPlan) -> list[dict]:
             "timing_derivation": a.timing_derivation, "deadline_kind": a.deadline_kind,
             "source_file": a.source_file, "line_start": a.line_start, "line_end": a.line_end,
             "repeat_lines": ", ".join(str(n) for n in a.repeats) or None,
+            "title_source": a.title_source, "lead_basis": a.lead_basis,
         }
         owners = [a.lead_owner_id, *a.other_owner_ids]
         row["content_sha256"] = hashlib.sha256(
@@ -83,18 +84,23 @@ def _upsert_plan(con, lp: LoadedPlan, now: datetime) -> None:
     m = lp.meta
     start, end, precision = publication_window(str(m["published"]))
     con.execute("""
-        INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO plans (plan_id, title, publisher, jurisdiction, published_text, published_start, published_end,
+                           published_precision, url, url_note, source_file, seed_lines, source_sha256, loader,
+                           loaded_at, published_day, published_day_source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (plan_id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
           jurisdiction = excluded.jurisdiction, published_text = excluded.published_text,
           published_start = excluded.published_start, published_end = excluded.published_end,
           published_precision = excluded.published_precision, url = excluded.url,
           url_note = excluded.url_note, source_file = excluded.source_file,
           seed_lines = excluded.seed_lines, source_sha256 = excluded.source_sha256,
-          loader = excluded.loader, loaded_at = excluded.loaded_at""",
+          loader = excluded.loader, loaded_at = excluded.loaded_at,
+          published_day = excluded.published_day, published_day_source = excluded.published_day_source""",
         [m["plan_id"], m["title"], m["publisher"], m["jurisdiction"],
          m.get("published_text") or str(m["published"]), start, end, precision,
          m.get("url") or None, m.get("url_note") or None, m["file"], m.get("seed_lines"),
-         lp.source_sha256, m["loader"], now])
+         lp.source_sha256, m["loader"], now, m.get("published_day") or None,
+         m.get("published_day_source") or None])
 
 
 def _upsert_actions(con, lp: LoadedPlan, now: datetime, report: BuildReport) -> None:

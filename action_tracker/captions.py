@@ -100,4 +100,57 @@ def latest_evidence_markdown(a: pd.Series) -> str:
 
 
 __all__ = ["HATCHED_NOTE", "headline_figures", "coverage_line", "claims_markdown", "recent_updates_html",
-           "latest_evidence_markdown"]
+           "latest_evidence_markdown", "owners_caption"]
+
+
+def owners_caption(state: pd.DataFrame, card: pd.DataFrame, leads: str) -> str:
+    """How the leads on the owners page were read, and what is left out."""
+    from .queries import LEAD_BASES
+    basis = state["lead_basis"].fillna("none").value_counts()
+    left_out = int((~state["lead_basis"].fillna("none").isin(LEAD_BASES[leads])).sum())
+    uk_gov = int(((state["plan_id"] == "UK") & (state["lead_owner"] == "UK Government")).sum())
+    parts = [f"{len(card)} owners. Leads of {len(state)} actions: {int(basis.get('stated', 0))} stated in the text, "
+             f"{int(basis.get('implied', 0))} implied (the one body the text names), {int(basis.get('plan', 0))} "
+             f"the plan's own government (the text names no body), {int(basis.get('update', 0))} changed by an update."]
+    if left_out:
+        parts.append(f"{left_out} leads are not counted with '{leads}'.")
+    if uk_gov:
+        parts.append(f"The UK Government leads {uk_gov} UK recommendations where the text says only "
+                     "\u201cgovernment should\u201d.")
+    parts.append("Status known: actions with a reported status; the rest show No update yet.")
+    return md(" ".join(parts))
+
+
+LEAD_WORDS = {"stated": "stated in the text", "implied": "implied: the only body the text names",
+              "plan": "the plan's own government: the text names no body", "update": "changed by an update"}
+
+
+def action_facts(a: pd.Series, plan_name: str) -> tuple[str, str, str]:
+    """Three Markdown columns about one action, each fact with where it came from."""
+    where = (f"**Plan** {md(plan_name)}  \n**Section** {md(a['section'])}  \n"
+             f"**Title** {md(a.get('title_source'), 'rule')}"
+             + (" (written once, reviewed, in data/plans/titles.csv)" if a.get("title_source") == "reviewed" else ""))
+    basis = LEAD_WORDS.get(a.get("lead_basis"), "none named")
+    who = (f"**Lead owner** {md(a['lead_owner'], '— (none named)')} · {md(basis)}  \n"
+           f"**Other owners** {md(a['other_owners'])}  \n**Read from** {md(a['owner_source'])}")
+    slip = ""
+    if a["slip_days"] == a["slip_days"] and a["slip_days"]:
+        slip = f" (moved {int(a['slip_days']):+d} days from the plan's {fmt_date(a['original_due_date'])})"
+    how = f"{md(a['timing_derivation'])} · {md(a['deadline_kind'])}"
+    if isinstance(a.get("due_precision"), str):
+        how += f" · precision: {md(a['due_precision'])}"
+    if a["timing_derivation"] == "relative":
+        how += f"  \n**Counted from** {fmt_date(a.get('plan_start'))} ({md(a.get('plan_start_source'))})"
+    when = (f"**Due** {fmt_date(a['due_date'])}{slip}  \n"
+            f"**From the words** {md(a['timing_text'], '— (no date in the text)')}  \n**How** {how}  \n"
+            f"**Starts** {fmt_date(a.get('plan_start'))} ({md(a.get('plan_start_source'), 'the text')})  \n"
+            f"**Last assessed** {fmt_date(a['status_date'])}")
+    return where, who, when
+
+
+def parts_markdown(parts: pd.DataFrame) -> str:
+    """A parent action's parts, each with its status, and how many are completed."""
+    done = int((parts["status"] == "Completed").sum())
+    lines = [f"**Parts: {done} of {len(parts)} completed**"]
+    lines += [f"- {md(p.action_id)} {md(p.title)}: {md(label(p.status))}" for p in parts.itertuples()]
+    return "\n".join(lines)

@@ -16,10 +16,11 @@ from .formulas import guard_frame
 from .history import action_state, history_frame
 from .statuses import NO_UPDATE
 
-ACTION_COLUMNS = ["action_id", "plan", "section", "title", "text", "lead_owner", "other_owners", "due_date",
+ACTION_COLUMNS = ["action_id", "plan", "section", "title", "text", "lead_owner", "lead_basis", "other_owners", "due_date",
                   "timing_text", "status", "status_date", "stale", "overdue", "past_due_no_update",
                   "original_due_date", "slip_days", "due_precision", "timing_derivation", "deadline_kind",
-                  "owner_source", "kind", "parent_action_id", "last_note", "last_evidence_url", "last_source",
+                  "owner_source", "title_source", "plan_start", "plan_start_source", "kind", "parent_action_id",
+                  "last_note", "last_evidence_url", "last_source",
                   "last_confidence", "last_basis", "source_file", "line_start", "line_end", "repeat_lines"]
 
 __all__ = ["actions_frame", "history_frame", "template", "to_csv", "to_json", "to_xlsx", "records"]

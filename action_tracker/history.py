@@ -66,6 +66,8 @@ SELECT a.action_id, a.plan_id, p.title AS plan_title, a.seq, a.kind, a.parent_ac
        a.title, a.text,
        coalesce(ll.lead_owner_id, a.lead_owner_id) AS lead_owner_id, lo.name AS lead_owner,
        a.lead_owner_id AS original_lead_owner_id,
+       CASE WHEN ll.lead_owner_id IS NOT NULL THEN 'update' ELSE a.lead_basis END AS lead_basis,
+       lo.parent_id AS lead_parent_id, a.title_source,
        ot.other_owners, ot.other_owner_ids, a.owner_source,
        coalesce(ld.due_date, a.due_date) AS due_date, a.due_date AS original_due_date,
        a.due_precision, a.timing_text, a.timing_derivation, a.deadline_kind,
@@ -73,6 +75,9 @@ SELECT a.action_id, a.plan_id, p.title AS plan_title, a.seq, a.kind, a.parent_ac
        ls.evidence_url AS last_evidence_url, ls.source AS last_source, ls.confidence AS last_confidence,
        ls.basis AS last_basis,
        st.started_on, p.published_start, p.published_precision,
+       coalesce(p.published_day, p.published_start) AS plan_start,
+       CASE WHEN p.published_day IS NOT NULL THEN p.published_day_source
+            ELSE 'the text: ' || p.published_text END AS plan_start_source,
        a.source_file, a.line_start, a.line_end, a.repeat_lines
 FROM actions a
 JOIN plans p USING (plan_id)
@@ -86,15 +91,17 @@ WHERE a.retired_at IS NULL
 ORDER BY a.plan_id, a.seq
 """
 
-DATE_COLUMNS = ("due_date", "original_due_date", "status_date", "started_on", "published_start")
+DATE_COLUMNS = ("due_date", "original_due_date", "status_date", "started_on", "published_start", "plan_start")
 DERIVED_COLUMNS = ["overdue", "past_due_no_update", "days_overdue", "days_past_due", "days_to_due", "slip_days",
                    "days_since_update", "stale"]
 # Every column of an action's state, in order: what pages, exports and snapshots carry.
 STATE_COLUMNS = ["action_id", "plan_id", "plan_title", "seq", "kind", "parent_action_id", "section", "title", "text",
-                 "lead_owner_id", "lead_owner", "other_owners", "owner_source", "due_date", "original_due_date",
+                 "title_source", "lead_owner_id", "lead_owner", "lead_basis", "lead_parent_id", "other_owners",
+                 "owner_source", "due_date", "original_due_date",
                  "due_precision", "timing_text", "timing_derivation", "deadline_kind", "status", "status_date",
                  "last_note", "last_evidence_url", "last_source", "last_confidence", "last_basis", "started_on",
-                 "published_start", "published_precision", "source_file", "line_start", "line_end", "repeat_lines",
+                 "published_start", "published_precision", "plan_start", "plan_start_source", "source_file",
+                 "line_start", "line_end", "repeat_lines",
                  *DERIVED_COLUMNS]
 # What the pages need of every counting event (the full record of one action: action_history).
 EVENT_COLUMNS = ["event_id", "action_id", "status", "effective_date"]
@@ -129,6 +136,7 @@ class Dataset:
     plans: pd.DataFrame = field(default_factory=pd.DataFrame)
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)
     min_confidence: str = "any"
+    owners: pd.DataFrame = field(default_factory=pd.DataFrame)  # owner_id, name, parent_id
 
 
 def load_dataset(con, as_of: date | None = None, min_confidence: str = "any") -> Dataset:
@@ -138,8 +146,9 @@ def load_dataset(con, as_of: date | None = None, min_confidence: str = "any") ->
     state = action_state(con, as_of, min_confidence)
     events = counting_events(con, as_of, min_confidence)
     plans = con.execute("SELECT * FROM plans ORDER BY plan_id").df()
+    owners = con.execute("SELECT owner_id, name, parent_id FROM owners ORDER BY owner_id").df()
     return Dataset(state, events, as_of, "live" if as_of == today else "as of", plans,
-                   plan_claims(con, as_of, min_confidence), min_confidence)
+                   plan_claims(con, as_of, min_confidence), min_confidence, owners)
 
 
 # --- rules -------------------------------------------------------------------------------

@@ -138,9 +138,20 @@ def m002_evidence_basis_and_claims(con) -> None:
         )""")
 
 
+def m003_titles_leads_and_publication_days(con) -> None:
+    # Where each title came from (reviewed, the document's heading, or a rule), how each lead was
+    # read (stated, implied or plan), and the day a plan came out where only its month or year is
+    # printed, with the source of that day.
+    con.execute("ALTER TABLE actions ADD COLUMN title_source VARCHAR")
+    con.execute("ALTER TABLE actions ADD COLUMN lead_basis VARCHAR")
+    con.execute("ALTER TABLE plans ADD COLUMN published_day DATE")
+    con.execute("ALTER TABLE plans ADD COLUMN published_day_source VARCHAR")
+
+
 MIGRATIONS = [
     (1, "initial schema", m001_initial),
     (2, "evidence basis and plan claims", m002_evidence_basis_and_claims),
+    (3, "title sources, lead bases and publication days", m003_titles_leads_and_publication_days),
 ]
 LATEST = MIGRATIONS[-1][0]
 

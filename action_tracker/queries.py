@@ -52,10 +52,19 @@ class Filters:
         return {k: v for k, v in self.__dict__.items() if v not in ([], "", "any", False)}
 
 
-def owners_long(state: pd.DataFrame, role: str = "any") -> pd.DataFrame:
-    """One row per (action, owner named): the lead, and with role 'any' the other owners too."""
+# Which leads count: "stated" (the text names the lead), plus "implied" (the one body it names), plus
+# "plan" (the plan's own government, where the text names no body). Updates that change a lead count
+# as stated: they are reported facts.
+LEAD_BASES = {"stated": ("stated", "update"), "stated and implied": ("stated", "update", "implied"),
+              "all": ("stated", "update", "implied", "plan")}
+
+
+def owners_long(state: pd.DataFrame, role: str = "any", leads: str = "all") -> pd.DataFrame:
+    """One row per (action, owner named): the lead (of the bases `leads` counts), and with role 'any'
+    the other owners too."""
     cols = ["action_id", "plan_id", "status", "overdue", "past_due_no_update"]
-    lead = state.loc[state["lead_owner"].notna(), cols + ["lead_owner"]].rename(columns={"lead_owner": "owner"})
+    counted = state["lead_owner"].notna() & state["lead_basis"].fillna("stated").isin(LEAD_BASES[leads])
+    lead = state.loc[counted, cols + ["lead_owner"]].rename(columns={"lead_owner": "owner"})
     lead["role"] = "lead"
     if role != "any":
         return lead
@@ -200,7 +209,8 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None) -> pd.Data
     if state.empty:
         return pd.DataFrame(columns=["plan", "date", "completed", "completed_share", "assessed",
                                      "completed_share_assessed", "due", "actions"])
-    days = pd.date_range(pd.to_datetime(state["published_start"]).min(), ds.as_of, freq="D")
+    first = pd.to_datetime(state["plan_start"]).fillna(pd.to_datetime(state["published_start"])).min()
+    days = pd.date_range(first, ds.as_of, freq="D")
     # Each event's change to "is completed", against the same action's previous event, summed per day:
     # one pass in DuckDB over the two DataFrames (the same code serves the store and snapshots).
     import duckdb
@@ -253,7 +263,8 @@ def timeline_rows(ds: Dataset, df: pd.DataFrame, group_by: str = "plan") -> pd.D
     due date; with no due date, to the as-of day, marked open-ended. Rows come in a fixed
     order: by group, then due date, then id."""
     out = df.copy()
-    start = pd.to_datetime(out["started_on"]).fillna(pd.to_datetime(out["published_start"]))
+    start = pd.to_datetime(out["started_on"]).fillna(pd.to_datetime(out["plan_start"])).fillna(
+        pd.to_datetime(out["published_start"]))  # snapshots saved before plan_start existed
     due = pd.to_datetime(out["due_date"])
     out["open_ended"] = due.isna()
     out["start"] = start
@@ -270,7 +281,7 @@ def timeline_page(rows: pd.DataFrame, page: int = 1, per_page: int = 50) -> pd.D
     """One page of timeline rows, with the labels the chart shows (made for these rows only)."""
     shown = rows.iloc[(page - 1) * per_page: page * per_page].copy()
     # Plotly reads <b>, <a href> and <br> in axis labels: the label is escaped text.
-    shown["label"] = (shown["action_id"] + "  " + shown["title"].map(lambda t: clip(t, 60))).map(html)
+    shown["label"] = (shown["action_id"] + "  " + shown["title"].map(lambda t: clip(t, 80))).map(html)
     shown["due_label"] = shown["end"].dt.strftime("%d %b %Y").where(~shown["open_ended"], "no due date")
     return shown
 
@@ -293,13 +304,19 @@ OWNER_COLUMNS = ["owner", "plans", "assigned", "assessed", COMPLETED, IN_PROGRES
                  "completed_share", "completed_share_assessed"]
 
 
-def owner_scorecard(state: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
+def owner_scorecard(state: pd.DataFrame, role: str = "lead", leads: str = "all",
+                    departments: dict[str, str] | None = None) -> pd.DataFrame:
     """Per owner: assigned, assessed (status known), completed, in progress, overdue (reported), past due
     with no update, and the share completed of all its actions and of the assessed ones.
 
-    role 'lead' counts actions an owner leads; 'any' also those it is named in.
+    role 'lead' counts actions an owner leads; 'any' also those it is named in. `leads` says which
+    leads count (LEAD_BASES); with `departments` (owner name -> its department's name) the bodies of a
+    department are counted together under it.
     """
-    long = owners_long(state, role)
+    long = owners_long(state, role, leads)
+    if departments:
+        long = long.assign(owner=long["owner"].map(departments).fillna(long["owner"]))
+        long = long.drop_duplicates(["action_id", "owner"])  # a department named twice in one action counts once
     if long.empty:
         return pd.DataFrame(columns=OWNER_COLUMNS)
     long = long.assign(done=long["status"] == COMPLETED, going=long["status"] == IN_PROGRESS,
@@ -319,6 +336,33 @@ def owner_scorecard(state: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
     return out.sort_values(["overdue", "assigned", "owner"], ascending=[False, False, True]).reset_index(drop=True)
 
 
-def actions_of_owner(state: pd.DataFrame, owner: str, role: str = "lead") -> pd.DataFrame:
-    named = owners_long(state, role)
+def actions_of_owner(state: pd.DataFrame, owner: str, role: str = "lead", leads: str = "all",
+                     departments: dict[str, str] | None = None) -> pd.DataFrame:
+    """The actions an owner (or, with `departments`, a department through any of its bodies) leads or is
+    named in, with the body that leads each."""
+    named = owners_long(state, role, leads)
+    if departments:
+        named = named.assign(owner=named["owner"].map(departments).fillna(named["owner"]))
     return state[state["action_id"].isin(named.loc[named["owner"] == owner, "action_id"])]
+
+
+def departments(owners: pd.DataFrame) -> dict[str, str]:
+    """Owner name -> the name of its top-level body (NIST and CAISI -> Department of Commerce)."""
+    if owners is None or owners.empty:
+        return {}
+    parent = dict(zip(owners["owner_id"], owners["parent_id"]))
+    name = dict(zip(owners["owner_id"], owners["name"]))
+    out = {}
+    for oid in parent:
+        top, seen = oid, set()
+        while isinstance(parent.get(top), str) and parent[top] in parent and top not in seen:
+            seen.add(top)
+            top = parent[top]
+        out[name[oid]] = name[top]
+    return out
+
+
+def lead_basis_counts(state: pd.DataFrame) -> pd.DataFrame:
+    """Per plan: how many leads are stated, implied, plan-level (or changed by an update)."""
+    counts = state.groupby(["plan_id", state["lead_basis"].fillna("none")]).size().unstack(fill_value=0)
+    return counts.reindex(columns=["stated", "implied", "plan", "update"], fill_value=0)

@@ -26,7 +26,7 @@ def make_tracker(path: Path, actions: int, events: int) -> Path:
     con.execute(f"""INSERT INTO plans
         SELECT 'P' || lpad(i::VARCHAR, 2, '0'), 'Synthetic plan ' || i, 'Bench', 'Benchland ' || i, '2025',
                DATE '2025-01-01' + (i * 20)::INTEGER, DATE '2025-01-01' + (i * 20)::INTEGER, 'day', NULL, NULL,
-               'synthetic', NULL, NULL, 'bench', now()::TIMESTAMP
+               'synthetic', NULL, NULL, 'bench', now()::TIMESTAMP, NULL, NULL
         FROM range({PLANS}) t(i)""")
     con.execute(f"""INSERT INTO owners
         SELECT 'o' || i, 'Agency ' || i, CASE WHEN i >= 50 THEN 'o' || (i % 50) END, 'Benchland ' || (i % {PLANS})
@@ -40,7 +40,8 @@ def make_tracker(path: Path, actions: int, events: int) -> Path:
                CASE WHEN i % 5 = 0 THEN NULL ELSE 'quarter' END, CASE WHEN i % 5 = 0 THEN NULL ELSE 'Q3 2026' END,
                CASE WHEN i % 5 = 0 THEN 'none' ELSE 'stated' END,
                CASE WHEN i % 5 = 0 THEN 'open-ended' ELSE 'dated' END,
-               'synthetic.csv', i + 2, i + 2, NULL, md5(i::VARCHAR), now()::TIMESTAMP, now()::TIMESTAMP, NULL
+               'synthetic.csv', i + 2, i + 2, NULL, md5(i::VARCHAR), now()::TIMESTAMP, now()::TIMESTAMP, NULL,
+               'rule', 'stated'
         FROM range({actions}) t(i)""")
     con.execute(f"""INSERT INTO action_owners
         SELECT action_id, lead_owner_id, 'lead', 0 FROM actions

@@ -7,13 +7,18 @@ actions (see `loaders/csv_plan.py` and the README).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+from action_tracker.text import clip
 
 from . import au, cn, csv_plan, eu, uk, us
 from .common import Action, LoaderError
+from .leads import settle_leads
 from .owners import OwnerRegistry
 from .timing import publication_window
 
@@ -55,6 +60,15 @@ def read_manifest(plans_dir: Path = PLANS_DIR) -> list[dict]:
         except ValueError:
             raise LoaderError(path, f"plan {entry['plan_id']}: published must be YYYY, YYYY-MM or "
                                     "YYYY-MM-DD", column="published", value=entry["published"]) from None
+        if entry.get("published_day"):
+            try:
+                date.fromisoformat(str(entry["published_day"]))
+            except ValueError:
+                raise LoaderError(path, f"plan {entry['plan_id']}: published_day must be YYYY-MM-DD",
+                                  column="published_day", value=entry["published_day"]) from None
+            if not str(entry.get("published_day_source", "")).strip():
+                raise LoaderError(path, f"plan {entry['plan_id']}: a published_day needs its published_day_source",
+                                  column="published_day_source")
     return entries
 
 
@@ -78,13 +92,41 @@ def load_plan(entry: dict, plans_dir: Path = PLANS_DIR,
                                   a.line_start, "owner", oid)
     if not actions:
         raise LoaderError(path, f"plan {entry['plan_id']} produced no actions")
+    settle_leads(actions, entry, registry, plans_dir / "manifest.toml")
     return LoadedPlan(entry, actions, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def load_all(plans_dir: Path = PLANS_DIR, registry: OwnerRegistry | None = None) -> list[LoadedPlan]:
-    """Every plan of the manifest, loaded; the first LoaderError stops it all."""
+    """Every plan of the manifest, loaded, with the reviewed titles applied; the first LoaderError
+    stops it all."""
     registry = registry or OwnerRegistry.load()
-    return [load_plan(e, plans_dir, registry) for e in read_manifest(plans_dir)]
+    loaded = [load_plan(e, plans_dir, registry) for e in read_manifest(plans_dir)]
+    apply_reviewed_titles(loaded, plans_dir / "titles.csv")
+    return loaded
+
+
+TITLE_LIMIT = 80
+
+
+def apply_reviewed_titles(loaded: list[LoadedPlan], path: Path) -> None:
+    """Short, whole titles: the reviewed ones from titles.csv, else the document's own or the rule's,
+    shortened at a word if need be. Every reviewed title must name an action that exists."""
+    actions = {a.action_id: a for lp in loaded for a in lp.actions}
+    if path.is_file():
+        with open(path, newline="", encoding="utf-8") as f:
+            for row_no, row in enumerate(csv.DictReader(f), start=2):
+                aid, title = (row.get("action_id") or "").strip(), " ".join((row.get("title") or "").split())
+                if aid not in actions:
+                    if any(aid.startswith(lp.meta["plan_id"] + "-") for lp in loaded):
+                        raise LoaderError(path, "no action has this id", row_no, "action_id", aid)
+                    continue  # a plan not loaded from this folder
+                if not title or len(title) > TITLE_LIMIT or title.endswith(("…", "-", ",")):
+                    raise LoaderError(path, f"a title is whole and at most {TITLE_LIMIT} characters", row_no,
+                                      "title", title)
+                actions[aid].title, actions[aid].title_source = title, "reviewed"
+    for a in actions.values():
+        if len(a.title) > TITLE_LIMIT:
+            a.title, a.title_source = clip(a.title, TITLE_LIMIT), "rule"
 
 
 def source_excerpt(source_file: str, line_start: int, line_end: int, plans_dir: Path = PLANS_DIR) -> str:

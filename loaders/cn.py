@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .common import Action, LoaderError, clean, ends_sentence, expect_count, first_sentence, is_footnote, read_lines
+from .common import Action, LoaderError, clean, ends_sentence, expect_count, is_footnote, read_lines
 from .owners import OwnerRegistry
 
 POINT = re.compile(r"^(\d{1,2})\.\s*(\S.*)$")
@@ -41,7 +41,7 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
     actions = []
     for n, s, e, parts in points:
         text = clean(" ".join(parts))
-        title = first_sentence(text).rstrip(".")
+        title = re.split(r"\.\s", text, maxsplit=1)[0].rstrip(".")  # each point opens with a heading sentence
         actions.append(Action(
             action_id=f"CN-{n:02d}", plan_id=plan["plan_id"], seq=n, kind="point",
             section=f"{n}. {title}", title=title, text=text, source_file=path.name,

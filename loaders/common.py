@@ -52,6 +52,8 @@ class Action:
     deadline_kind: str = "open-ended"  # dated, open-ended, recurring
     parent_action_id: str | None = None
     repeats: list[int] = dataclasses.field(default_factory=list)  # lines printing it again
+    title_source: str = "rule"  # reviewed (data/plans/titles.csv), heading (the document's own), rule
+    lead_basis: str | None = None  # stated, implied or plan (see loaders/leads.py); None: no lead
 
     def check(self) -> None:
         if self.deadline_kind not in DEADLINE_KINDS:

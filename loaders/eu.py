@@ -95,6 +95,7 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
             items[-1]["parts"].append(re.sub(r"^-\s*(?:o\s+)?", "", s))
             items[-1]["sub"] = True
             items[-1]["end"] = i
+            items[-1].setdefault("sub_items", []).append((i, items[-1]["parts"][-1]))
         elif s.startswith("- "):
             items.append({"start": i, "end": i, "parts": [s[2:]],
                           "sub": s.rstrip().endswith("including:")})
@@ -132,11 +133,34 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
                 timing_text="; ".join(phrases) or None,
                 timing_derivation="stated" if due else "none",
                 deadline_kind="dated" if due else "open-ended"))
+            actions += _parts_of(actions[-1], item, registry, plan)
     actions = drop_repeats(actions)
+    for n, a in enumerate(actions, start=1):
+        a.seq = n
     review = path.parent / plan.get("commitments", "eu_commitments.csv")
     if review.is_file():
         actions += _prose_commitments(lines, path, review, plan, registry, headings, seq=len(actions))
     return actions
+
+
+def _parts_of(parent: Action, item: dict, registry: OwnerRegistry, plan: dict) -> list[Action]:
+    """The listed parts of an action ("… including: fellowship schemes; a pilot degree; …"), each
+    trackable on its own as a child of it (PARENT-1, PARENT-2, …). A part carries a due date only if
+    its own words give one; the parent's owners stand for it, as the list is theirs."""
+    out = []
+    for k, (line, words) in enumerate(item.get("sub_items", []), start=1):
+        text = clean(words).rstrip(";.")
+        phrases = [p for p in re.findall(r"\(([^()]*)\)", text) if parse_absolute(p)]
+        due = parse_absolute(phrases[-1]) if phrases else None
+        out.append(Action(
+            action_id=f"{parent.action_id}-{k}", plan_id=parent.plan_id, seq=parent.seq, kind="part",
+            section=parent.section, title=short_title(text), text=text, source_file=parent.source_file,
+            line_start=line, line_end=line, lead_owner_id=parent.lead_owner_id,
+            other_owner_ids=list(parent.other_owner_ids), owner_source=parent.owner_source,
+            due_date=due.due_date if due else None, due_precision=due.precision if due else None,
+            timing_text="; ".join(phrases) or None, timing_derivation="stated" if due else "none",
+            deadline_kind="dated" if due else "open-ended", parent_action_id=parent.action_id))
+    return out
 
 
 def _section_of(line_no: int, headings: dict) -> str:

@@ -71,7 +71,7 @@ class OwnerRegistry:
                     for a in o.aliases:
                         alias_to_id[a] = o.owner_id
             ordered = sorted(alias_to_id, key=len, reverse=True)
-            body = "|".join(re.escape(a) for a in ordered)
+            body = "|".join(re.escape(a) for a in ordered) or r"(?!x)x"  # no known body: match nothing
             self._patterns[jurisdiction] = (re.compile(rf"(?<![\w-])(?:{body})(?![\w])"), alias_to_id)
         return self._patterns[jurisdiction]
 

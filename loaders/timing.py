@@ -73,8 +73,9 @@ _RECURRING = re.compile(
     r"every (?:year|quarter|month)|regularly|periodically)\b", re.I)
 
 
-def parse_relative(phrase: str, published_end: date) -> Due | None:
-    """'within six months', 'in the next three months', 'within the next year' ..."""
+def parse_relative(phrase: str, published_end: date, precision: str = "month") -> Due | None:
+    """'within six months', 'in the next three months', 'within the next year' ..., counted from
+    `published_end` (a day; `precision` says how precise that day is)."""
     m = _RELATIVE.search(phrase)
     if not m:
         return None
@@ -85,7 +86,10 @@ def parse_relative(phrase: str, published_end: date) -> Due | None:
     if count is None:
         return None
     months = count * (12 if m[2].lower().startswith("year") else 1)
-    return Due(add_months(published_end, months), "month", m[0])
+    if precision == "day":  # from a known day: the same day that many months on (13 Jan + 6 months = 13 Jul)
+        end = add_months(published_end, months)
+        return Due(end.replace(day=min(published_end.day, end.day)), precision, m[0])
+    return Due(add_months(published_end, months), precision, m[0])
 
 
 def find_by_year(text: str) -> Due | None:

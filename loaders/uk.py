@@ -11,6 +11,7 @@ UK Government named by the group's "government should".
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from .common import (
@@ -41,7 +42,12 @@ def _headline(raw: str) -> str:
 
 def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
     lines = read_lines(path)
+    # Relative deadlines count from the day the plan came out where it is known (the manifest's
+    # published_day, from outside the text), else from the end of the month the text gives.
     _, published_end, _ = publication_window(str(plan["published"]))
+    precision = "month"
+    if plan.get("published_day"):
+        published_end, precision = date.fromisoformat(str(plan["published_day"])), "day"
     recs: list[dict] = []
     top_title = sub_title = ""
     group_intro = should_intro = None
@@ -87,21 +93,21 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
         headline = _headline(r["raw"])
         due, derivation, kind, phrase = None, "none", "open-ended", None
         recurring = find_recurring(headline)
-        own = find_by_year(headline) or parse_relative(headline, published_end)
-        group = parse_relative(r["group"] or "", published_end)
+        own = find_by_year(headline) or parse_relative(headline, published_end, precision)
+        group = parse_relative(r["group"] or "", published_end, precision)
         if recurring:
             kind, derivation, phrase = "recurring", "stated", recurring
         elif own:
             due, phrase = own, own.phrase
             derivation = "stated" if own.precision == "year" else "relative"
-            extra = parse_relative(headline, published_end) if own.precision == "year" else None
+            extra = parse_relative(headline, published_end, precision) if own.precision == "year" else None
             if extra:  # "by 2030 – starting within 6 months"
                 phrase = f"{own.phrase}; starting {extra.phrase}"
         elif group:
             due, phrase, derivation = group, f"{group.phrase} (introducing recommendations: {r['group']})", "relative"
         if due:
             kind = "dated"
-        lead, source = _lead(registry, headline, r, plan)
+        lead, source = _lead(registry, headline, r, plan, text)
         others = []
         for x in registry.mentions(text, plan["jurisdiction"]):
             if x.owner_id != lead and x.owner_id not in others:
@@ -116,10 +122,17 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
     return actions
 
 
-def _lead(registry: OwnerRegistry, headline: str, rec: dict, plan: dict) -> tuple[str | None, str | None]:
+def _lead(registry: OwnerRegistry, headline: str, rec: dict, plan: dict,
+          text: str = "") -> tuple[str | None, str | None]:
+    """The body the headline says "should" act; else one named body the rest of the text says
+    "should" act ("the NDL should engage…"); else the UK Government of the group's "government should"."""
     for x in registry.mentions(headline, plan["jurisdiction"]):
         if re.match(r"\s+should\b", headline[x.end:]):
             return x.owner_id, headline[x.start:x.end + 7]
+    named = {x.owner_id: text[x.start:x.end + 7] for x in registry.mentions(text, plan["jurisdiction"])
+             if re.match(r"\s+should\b", text[x.end:]) and x.owner_id != "uk-government"}
+    if len(named) == 1:
+        return next(iter(named.items()))
     if rec["should"]:
         return "uk-government", rec["should"]
     return None, None

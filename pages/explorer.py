@@ -3,7 +3,6 @@
 import streamlit as st
 
 from action_tracker import captions, history, queries, web
-from action_tracker.statuses import fmt_date
 from action_tracker.text import md
 from loaders import source_excerpt
 
@@ -24,17 +23,13 @@ if action_id:
     st.markdown(captions.latest_evidence_markdown(a))
     st.markdown(f"> {md(a['text'])}")
     c1, c2, c3 = st.columns(3)
-    c1.markdown(f"**Plan** {md(web.plan_name(ds, a['plan_id']))}  \n**Section** {md(a['section'])}")
-    c2.markdown(f"**Lead owner** {md(a['lead_owner'], '— (none named)')}  \n"
-                f"**Other owners** {md(a['other_owners'])}  \n"
-                f"**Read from** {md(a['owner_source'])}")
-    slip = f" (moved {int(a['slip_days']):+d} days from the plan's {fmt_date(a['original_due_date'])})" \
-        if a["slip_days"] == a["slip_days"] and a["slip_days"] else ""
-    c3.markdown(f"**Due** {fmt_date(a['due_date'])}{slip}  \n"
-                f"**From the words** {md(a['timing_text'], '— (no date in the text)')}  \n"
-                f"**How** {md(a['timing_derivation'])} · {md(a['deadline_kind'])}"
-                + (f" · precision: {md(a['due_precision'])}" if isinstance(a["due_precision"], str) else "")
-                + f"  \n**Last assessed** {fmt_date(a['status_date'])}")
+    for col, text in zip((c1, c2, c3), captions.action_facts(a, web.plan_name(ds, a["plan_id"]))):
+        col.markdown(text)
+    parts = ds.state[ds.state["parent_action_id"] == action_id]
+    if len(parts):
+        st.markdown(captions.parts_markdown(parts))
+    if isinstance(a["parent_action_id"], str):
+        st.markdown(f"Part of [{md(a['parent_action_id'])}]({web.link('explorer', 'action=' + a['parent_action_id'])})")
     repeat = f"; printed again at line {a['repeat_lines']}" if isinstance(a["repeat_lines"], str) else ""
     with st.expander(f"Source: {md(a['source_file'])}, lines {a['line_start']}–{a['line_end']}{md(repeat, '')}"):
         st.code(source_excerpt(a["source_file"], a["line_start"], a["line_end"]), language=None, wrap_lines=True)

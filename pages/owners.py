@@ -1,20 +1,23 @@
-"""Owners: a scorecard per agency or body, with its actions."""
+"""Owners: a scorecard per body or per department, with the actions each leads."""
 
 import streamlit as st
 
-from action_tracker import charts, queries, web
+from action_tracker import captions, charts, queries, web
 
 cur, ds, f = web.page("Owners", "owners", filters=("plan",))
 with st.sidebar:
     role = st.radio("Count the actions an owner", ["leads", "is named in"], key="role", bind="query-params")
+    leads = st.radio("Leads counted", list(queries.LEAD_BASES), index=2, key="leads", bind="query-params",
+                     help="stated: the text names the lead; implied: the one body the text names; all: also the "
+                          "plan's own government where the text names no body.")
+    by = st.radio("Group by", ["body", "department"], key="by", bind="query-params", horizontal=True,
+                  help="department: a department's bodies counted together (NIST and CAISI under Commerce)")
 role = "lead" if role == "leads" else "any"
 
 state = queries.filter_actions(ds.state, f, ds.as_of)
-card = queries.owner_scorecard(state, role)
-unowned = int(state["lead_owner"].isna().sum())
-st.caption(f"{len(card)} owners. {unowned} of {len(state)} actions name no lead owner in their plan; "
-           "they are not counted here (see the explorer). Status known: actions with a reported status; the "
-           "rest show No update yet.")
+depts = queries.departments(ds.owners) if by == "department" else None
+card = queries.owner_scorecard(state, role, leads, depts)
+st.caption(captions.owners_caption(state, card, leads))
 if card.empty:
     web.empty("No owner is named for these actions.")
     st.stop()
@@ -32,9 +35,11 @@ st.subheader("An owner's actions")
 owner = st.selectbox("Owner", list(card["owner"]), index=None, key="owner", bind="query-params",
                      placeholder="Pick an owner")
 if owner:
-    mine = queries.actions_of_owner(state, owner, role)
+    mine = queries.actions_of_owner(state, owner, role, leads, depts)
     mine = mine.assign(link="explorer?action=" + mine["action_id"])
-    st.dataframe(mine[["action_id", "plan_id", "title", "status", "due_date", "overdue", "past_due_no_update",
-                       "status_date", "link"]], hide_index=True,
-                 key="owner_actions", column_config={**web.date_columns(mine, ["due_date", "status_date"]),
-                                                      "link": st.column_config.LinkColumn("open", display_text="details")})
+    st.dataframe(mine[["action_id", "plan_id", "title", "lead_owner", "lead_basis", "status", "due_date",
+                       "overdue", "past_due_no_update", "status_date", "link"]], hide_index=True,
+                 key="owner_actions", column_config={
+                     **web.date_columns(mine, ["due_date", "status_date"]), "lead_owner": "lead (body)",
+                     "lead_basis": st.column_config.TextColumn("lead read as", help="stated, implied or plan"),
+                     "link": st.column_config.LinkColumn("open", display_text="details")})

@@ -34,7 +34,7 @@ def test_benchmark_smoke_run(tmp_path):
     for key in ("overview_ms", "timeline_ms", "completion_ms", "owners_ms", "explorer_ms", "build_seconds",
                 "timeline_figure_ms", "completion_figure_ms", "data_load_ms"):
         assert tiny[key] > 0
-    assert results["scales"]["seed"]["actions"] == 246
+    assert results["scales"]["seed"]["actions"] == 250
     assert [r["rows"] for r in results["imports"]] == [200, 500]
     assert all(r["ours_seconds"] > 0 and r["floor_seconds"] > 0 and r["ours_peak_mb"] > 0 for r in results["imports"])
     b = results["browser"]

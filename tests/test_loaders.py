@@ -29,9 +29,9 @@ def by_plan():
 def test_counts_per_plan(by_plan):
     counts = {pid: len(acts) for pid, acts in by_plan.items()}
     # US: 103 bullets under "Recommended Policy Actions", one printed twice word for word.
-    # AU: 9 actions + 35 reviewed forward commitments. EU: 32 bullets + 5 reviewed prose commitments.
-    # UK: recommendations 1-50.
-    assert counts == {"US": 102, "CN": 13, "AU": 44, "EU": 37, "UK": 50}
+    # AU: 9 actions + 35 reviewed forward commitments. EU: 32 bullets + 5 reviewed prose commitments
+    # + the 4 listed parts of EU-4-02. UK: recommendations 1-50.
+    assert counts == {"US": 102, "CN": 13, "AU": 44, "EU": 41, "UK": 50}
 
 
 def test_us_bullet_count_matches_the_raw_text(by_plan):
@@ -63,14 +63,14 @@ def test_every_action_points_back_to_its_source_lines(actions):
     ("US-15-03", "us-olp", []),                                    # DOJ's Office of Legal Policy
     ("US-18-01", "us-chips", ["us-doc"]),   # DOC's revamped CHIPS Program Office; DOC named again later
     ("US-12-03", "us-gsa", ["us-omb"]),                            # managed by the GSA
-    ("US-02-02", None, []),                                        # no body named: stays empty
-    ("CN-01", None, []),
+    ("US-02-02", "us-federal-government", []),                     # no body named: the plan's government
+    ("CN-01", "cn-all-parties", []),                               # the points address "all parties"
     ("EU-1.2-03", "eu-eurohpc", ["eu-commission"]),                # under the EuroHPC Joint Undertaking
     ("EU-1.2-02", "eu-commission", ["eu-eibg", "eu-eurohpc"]),     # with EIBG, a Commission / EuroHPC list
     ("UK-R46", "uk-digital-centre", []),                           # the Digital Centre of Government should
-    ("UK-R12", "uk-government", ["uk-ndl", "uk-ukri"]),
+    ("UK-R12", "uk-ndl", ["uk-ukri"]),                             # "the NDL should engage with UKRI"
     ("AU-C34", "au-dfat", ["au-disr"]),
-    ("AU-C18", None, []),
+    ("AU-C18", "au-government", []),                               # plan level: no body named
 ])
 def test_owners(actions, action_id, lead, others):
     a = actions[action_id]
@@ -100,9 +100,9 @@ def test_one_owner_row_whatever_the_spelling(actions):
     ("EU-4-04", date(2026, 12, 31), "range", "dated", "stated", "Q4 2025-2026"),
     ("EU-4-07", date(2025, 12, 31), "quarter", "dated", "stated", "Q4/2025"),
     ("EU-1.3-03", None, None, "open-ended", "none", None),
-    ("UK-R01", date(2025, 7, 31), "month", "dated", "relative", "within six months"),
+    ("UK-R01", date(2025, 7, 13), "day", "dated", "relative", "within six months"),  # from 13 Jan 2025
     ("UK-R02", date(2030, 12, 31), "year", "dated", "stated", "by 2030; starting within 6 months"),
-    ("UK-R46", date(2025, 4, 30), "month", "dated", "relative", "In the next three months"),
+    ("UK-R46", date(2025, 4, 13), "day", "dated", "relative", "In the next three months"),
     ("UK-R28", None, None, "recurring", "stated", "annually"),
     ("UK-R07", None, None, "open-ended", "none", None),
     ("US-11-03", None, None, "recurring", "stated", "at least twice per year"),
@@ -115,8 +115,8 @@ def test_deadlines(actions, action_id, due, precision, kind, derivation, phrase)
     assert a.timing_text == phrase
 
 
-@pytest.mark.parametrize("n, due", [(15, date(2030, 1, 31)), (19, date(2030, 1, 31)),
-                                     (20, date(2026, 1, 31)), (22, date(2026, 1, 31))])
+@pytest.mark.parametrize("n, due", [(15, date(2030, 1, 13)), (19, date(2030, 1, 13)),
+                                     (20, date(2026, 1, 13)), (22, date(2026, 1, 13))])
 def test_uk_section_level_timing(actions, n, due):
     a = actions[f"UK-R{n:02d}"]
     assert a.due_date == due and a.timing_derivation == "relative"
@@ -135,7 +135,9 @@ def test_text_runs_across_page_breaks(actions):
 def test_eu_sub_items_belong_to_their_action(actions):
     academy = actions["EU-4-02"]
     assert "AI fellowship schemes" in academy.text and "returnship schemes for female professionals" in academy.text
-    assert not any(a.text.startswith("a pilot AI apprenticeship") for a in actions.values())
+    # The parts after the page break are parts of EU-4-02 (tracked as its children), not bullets of their own.
+    assert not any(a.text.startswith("a pilot AI apprenticeship") and a.parent_action_id != "EU-4-02"
+                   for a in actions.values())
 
 
 def test_repeats_are_kept_once_and_recorded(actions):
@@ -232,7 +234,7 @@ def test_manifest_with_unknown_loader_is_refused(tmp_path):
 def test_eu_prose_commitments_come_from_the_review_file(by_plan):
     eu = {a.action_id: a for a in by_plan["EU"]}
     assert sorted(a for a in eu if a.startswith("EU-C-")) == [f"EU-C-0{n}" for n in range(1, 6)]
-    assert sum(1 for a in eu.values() if a.kind == "action") == 32
+    assert sum(1 for a in eu.values() if a.kind == "action") == 32 and sum(a.kind == "part" for a in eu.values()) == 4
     c2 = eu["EU-C-02"]
     assert c2.text.startswith("By end 2025, all selected AI Factories") and c2.due_date.isoformat() == "2025-12-31"
     assert c2.timing_text == "By end 2025" and c2.timing_derivation == "stated"
@@ -246,3 +248,76 @@ def test_eu_review_that_no_longer_matches_the_text_stops_the_build(tmp_path):
     review.write_text(review.read_text(encoding="utf-8").replace("By end 2025", "By end 2027"), encoding="utf-8")
     with pytest.raises(LoaderError, match="eu_commitments.csv, line 3, column 'due_phrase'"):
         load_all(plans)
+
+
+def test_every_title_is_short_and_whole(actions):
+    for a in actions.values():
+        assert 0 < len(a.title) <= 80, (a.action_id, a.title)
+        assert not a.title.endswith(("…", ",", "-", " ")), (a.action_id, a.title)
+        last = a.title.split()[-1].strip("()’'\".")
+        assert last.lower() in a.text.lower() or a.title_source == "reviewed", (a.action_id, a.title)
+
+
+@pytest.mark.parametrize("action_id, before, after", [
+    ("AU-C01", "The government is developing a set of national data centre principles in partnership with the states and…",
+     "Develop national data centre principles with states and territories"),
+    ("EU-4-02", "Launch the AI Skills Academy, including", "Launch the AI Skills Academy"),
+    ("US-01-01", "Led by the Office of Science and Technology Policy (OSTP), launch a Request for Information from businesses…",
+     "Ask businesses and the public which Federal regulations hinder AI"),
+    ("CN-01", None, "Jointly seizing the opportunities of AI"),
+])
+def test_titles_before_and_after(actions, action_id, before, after):
+    assert actions[action_id].title == after
+
+
+def test_reviewed_titles_must_name_an_action_that_exists(tmp_path):
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    with open(plans / "titles.csv", "a", encoding="utf-8") as f:
+        f.write("UK-R51,Do something the plan never said\n")
+    with pytest.raises(LoaderError, match="titles.csv, line .*, column 'action_id': no action has this id"):
+        load_all(plans)
+
+
+# Every implied lead, listed: a new one is a change a reviewer has to see.
+IMPLIED = {
+    "US-01-05": "us-ftc", "US-08-01": "us-nstc", "US-08-02": "us-omb", "US-08-04": "us-nsf", "US-12-04": "us-gsa",
+    "US-13-01": "us-dod", "US-16-07": "us-doe", "AU-A8": "au-government", "EU-C-03": "eu-member-states",
+    "EU-C-05": "eu-commission",
+}
+
+
+def test_every_implied_lead(actions):
+    implied = {a.action_id: a.lead_owner_id for a in actions.values() if a.lead_basis == "implied"}
+    assert implied == IMPLIED
+    assert actions["US-08-02"].owner_source.startswith("implied: the only body the text names (OMB")
+
+
+def test_lead_bases_per_plan(by_plan):
+    from collections import Counter
+    counts = {pid: dict(Counter(a.lead_basis for a in acts)) for pid, acts in by_plan.items()}
+    assert counts == {
+        "US": {"stated": 65, "implied": 7, "plan": 30},
+        "CN": {"plan": 13},
+        "AU": {"stated": 31, "implied": 1, "plan": 12},
+        "EU": {"stated": 36, "implied": 2, "plan": 3},  # 32 list items + 4 parts under a Commission heading
+        "UK": {"stated": 50},
+    }
+    assert all(a.lead_owner_id for acts in by_plan.values() for a in acts)  # no hole left
+    uk = by_plan["UK"]
+    assert sum(a.lead_owner_id == "uk-government" for a in uk) == 47  # the text says only "government should"
+
+
+def test_start_days_from_outside_the_text_carry_their_source():
+    entries = {e["plan_id"]: e for e in read_manifest()}
+    assert entries["UK"]["published_day"] == "2025-01-13" and "GOV.UK" in entries["UK"]["published_day_source"]
+    assert entries["AU"]["published_day"] == "2025-12-02" and entries["AU"]["published"] == "2025"
+    assert "published_day" not in entries["EU"]  # the text gives the day itself
+
+
+def test_the_parts_of_eu_4_02_are_actions_of_their_own(actions):
+    parts = [a for a in actions.values() if a.parent_action_id == "EU-4-02"]
+    assert [a.action_id for a in parts] == ["EU-4-02-1", "EU-4-02-2", "EU-4-02-3", "EU-4-02-4"]
+    assert parts[2].text == "a pilot AI apprenticeship programme with industry"
+    assert parts[2].line_start == 386 and parts[0].line_start == 375  # across the page break
+    assert all(p.lead_owner_id == actions["EU-4-02"].lead_owner_id for p in parts)

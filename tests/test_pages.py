@@ -17,7 +17,7 @@ PAGES = {
     "pages/overview.py": "Status known for",
     "pages/timeline.py": "actions, showing",
     "pages/completion.py": "Solid: actions whose latest status",
-    "pages/owners.py": "name no lead owner",
+    "pages/owners.py": "Leads of",
     "pages/explorer.py": "actions match",
     "pages/updates.py": "Download the template",
     "pages/snapshots.py": "A snapshot freezes a view",
@@ -185,7 +185,7 @@ def test_empty_history_explains_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("ACTION_TRACKER_DB", str(path))
     at = open_page("pages/overview.py")
     assert any("No status has been reported for any action yet" in i.value for i in at.info)
-    assert metrics(at)["Status known"] == "0 of 246"
+    assert metrics(at)["Status known"] == "0 of 250"
     at = open_page("pages/completion.py")
     assert any("No action of these plans is recorded as Completed" in i.value for i in at.info)
 
@@ -306,3 +306,36 @@ def test_user_text_is_shown_as_text_on_every_page(hostile_db, page, params):
             assert not re.search(r"(?<!\\)<img", v), v[:200]
     for spec in charts:  # Plotly draws <a href> and <b> in labels and hovers: payloads arrive escaped
         assert "<img" not in spec and "<a href" not in spec
+
+
+def test_owners_by_department_counts_its_bodies_and_says_which_leads(seed_db):
+    from action_tracker.db import connect
+    from action_tracker.history import action_state
+    state = action_state(connect(seed_db, read_only=True))
+    st.cache_resource.clear()
+    from loaders import OwnerRegistry
+    reg = OwnerRegistry.load()  # the registry's own parent links, not the code under test
+    doc_family = {o.name for o in reg.owners.values() if o.owner_id == "us-doc" or "us-doc" in reg.ancestors(o.owner_id)}
+    expected = int(state["lead_owner"].isin(doc_family).sum())
+    at = open_page("pages/owners.py", by="department")
+    card = at.dataframe[0].value.set_index("owner")
+    assert card.loc["Department of Commerce", "assigned"] == expected > 10
+    assert "National Institute of Standards and Technology" not in card.index
+    at.selectbox(key="owner").set_value("Department of Commerce").run()
+    bodies = set(at.dataframe[-1].value["lead_owner"])
+    assert {"National Institute of Standards and Technology", "Department of Commerce"} <= bodies <= doc_family
+    # Leaving out plan-level leads takes the plan's own governments off the card.
+    at = open_page("pages/owners.py", leads="stated and implied")
+    assert "US Federal Government" not in set(at.dataframe[0].value["owner"])
+    assert any("UK Government leads 47 UK recommendations" in c.value for c in at.caption)
+
+
+def test_explorer_says_how_each_fact_was_read(seed_db):
+    at = open_page("pages/explorer.py", action="UK-R01")
+    text = " ".join(m.value for m in at.markdown)
+    assert "reviewed" in text and "Counted from** 13 Jan 2025" in text and "GOV.UK" in text
+    at = open_page("pages/explorer.py", action="US-08-02")
+    assert "implied\\: the only body the text names" in " ".join(m.value for m in at.markdown)
+    at = open_page("pages/explorer.py", action="EU-4-02")
+    parts = next(m.value for m in at.markdown if m.value.startswith("**Parts:"))
+    assert "0 of 4 completed" in parts and "EU\\-4\\-02\\-3" not in parts and "EU-4-02-3" in parts

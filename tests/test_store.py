@@ -16,19 +16,12 @@ from action_tracker.__main__ import main
 from action_tracker.build import build
 from action_tracker.db import StoreError, connect
 from action_tracker.history import action_state
-from action_tracker.uploads import apply, read_table, validate
 from loaders import LoaderError
 
-from .conftest import ROOT, TODAY, table_counts
+from .conftest import ROOT, TODAY, table_counts, upload
 from .small import csv_plans
 
 PLANS = ROOT / "data" / "plans"
-
-
-def upload(con, editor, csv_text: str, name="u.csv", today=TODAY):
-    preview = validate(con, read_table(csv_text.encode(), name), today=today)
-    assert preview.ok, preview.problem_lines()
-    return apply(con, preview, editor)
 
 
 def test_schema_version_is_recorded(con):
@@ -60,7 +53,7 @@ def test_a_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
 
 def test_every_action_has_provenance(con):
     rows = con.execute("SELECT action_id, source_file, line_start, line_end, text FROM actions").fetchall()
-    assert len(rows) == 246
+    assert len(rows) == 250
     for aid, source_file, start, end, _text in rows:
         assert (PLANS / source_file).is_file() and 0 < start <= end, aid
     plans = con.execute("SELECT plan_id, published_precision, published_text, source_sha256 FROM plans ORDER BY 1").fetchall()
@@ -70,10 +63,10 @@ def test_every_action_has_provenance(con):
 
 def test_rebuild_keeps_ids_and_history(con, editor):
     ids_before = [r[0] for r in con.execute("SELECT action_id FROM actions ORDER BY action_id").fetchall()]
-    upload(con, editor, "action_id,status,effective_date,note\nUK-R01,Completed,2025-07-17,Compute Roadmap\n")
+    upload(con, "action_id,status,effective_date,note\nUK-R01,Completed,2025-07-17,Compute Roadmap\n")
     events_before = con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall()
     report = build(con, updates_dir=None)
-    assert report.added == 0 and report.changed == 0 and report.retired == 0 and report.unchanged == 246
+    assert report.added == 0 and report.changed == 0 and report.retired == 0 and report.unchanged == 250
     ids_after = [r[0] for r in con.execute("SELECT action_id FROM actions ORDER BY action_id").fetchall()]
     assert ids_after == ids_before
     assert con.execute("SELECT * FROM status_events ORDER BY event_id").fetchall() == events_before
@@ -86,7 +79,7 @@ def test_changed_source_updates_in_place_and_retires_what_is_gone(tmp_path, edit
     (plans / "nz.csv").write_text("action_id,text\nNZ-1,Do one thing.\nNZ-2,Do another.\n", encoding="utf-8")
     c = connect(tmp_path / "t.duckdb")
     build(c, plans_dir=plans, updates_dir=None)
-    upload(c, editor, "action_id,status,effective_date\nNZ-2,In progress,2025-05-01\n")
+    upload(c, "action_id,status,effective_date\nNZ-2,In progress,2025-05-01\n")
     (plans / "nz.csv").write_text("action_id,text\nNZ-1,\"Do one thing, better worded.\"\n", encoding="utf-8")
     report = build(c, plans_dir=plans, updates_dir=None)
     assert (report.changed, report.retired, report.added) == (1, 1, 0)
@@ -141,7 +134,7 @@ def test_cli_build_and_export_csv(tmp_path, capsysbinary):
     assert main(["--db", db, "export", "--format", "csv", "--out", str(out)]) == 0
     import pandas as pd
     df = pd.read_csv(out, keep_default_na=False)
-    assert len(df) == 246
+    assert len(df) == 250
     for col in ["action_id", "plan", "section", "title", "text", "lead_owner", "other_owners", "due_date",
                 "timing_text", "status"]:
         assert col in df.columns
@@ -149,7 +142,9 @@ def test_cli_build_and_export_csv(tmp_path, capsysbinary):
     assert row["lead_owner"] == "Department of Labor"
     assert row["other_owners"] == "Department of Education; National Science Foundation; Department of Commerce"
     assert df.set_index("action_id").loc["EU-1.3-01", "due_date"] == "2026-03-31"
-    assert df.set_index("action_id").loc["CN-01", "lead_owner"] == ""  # unknown stays empty
+    assert df.set_index("action_id").loc["US-01-01", "due_date"] == ""  # unknown stays empty
+    cn = df.set_index("action_id").loc["CN-01"]  # no body named: the plan level, and says so
+    assert (cn["lead_owner"], cn["lead_basis"]) == ("All parties (the plan's addressees)", "plan")
 
 
 def test_cli_export_json(tmp_path, capsysbinary):
@@ -158,9 +153,9 @@ def test_cli_export_json(tmp_path, capsysbinary):
     capsysbinary.readouterr()
     assert main(["--db", db, "export", "--format", "json"]) == 0
     data = json.loads(capsysbinary.readouterr().out)
-    assert len(data) == 246
+    assert len(data) == 250
     by_id = {d["action_id"]: d for d in data}
-    assert by_id["UK-R01"]["due_date"] == "2025-07-31"
+    assert by_id["UK-R01"]["due_date"] == "2025-07-13"  # six months from 13 Jan 2025
     assert by_id["UK-R01"]["status"] == "Completed"
     assert by_id["US-01-01"]["due_date"] is None
 
@@ -188,3 +183,39 @@ def test_a_store_held_by_another_process_gets_a_clear_message(db_file, capsys):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_store_built_before_titles_leads_and_parts_keeps_its_ids_and_history(tmp_path):
+    # The plans as the first release read them: no reviewed titles, no EU prose commitments, no
+    # publication days or plan-level leads, and only the evidence it shipped.
+    old = tmp_path / "old-plans"
+    shutil.copytree(PLANS, old)
+    for name in ("titles.csv", "eu_commitments.csv", "claims.csv"):
+        (old / name).unlink()
+    manifest = (old / "manifest.toml").read_text(encoding="utf-8")
+    manifest = "\n".join(line for line in manifest.splitlines()
+                         if not line.startswith(("published_day", "plan_lead")))
+    (old / "manifest.toml").write_text(manifest, encoding="utf-8")
+    updates = tmp_path / "old-updates"
+    updates.mkdir()
+    shutil.copy(ROOT / "data" / "updates" / "0001_status_evidence.csv", updates)
+    c = connect(tmp_path / "old.duckdb")
+    build(c, plans_dir=old, updates_dir=updates)  # with the evidence the first release shipped
+    upload(c, "action_id,status,effective_date,note\nEU-4-02,In progress,2025-06-01,Academy opened\n"
+              "CN-01,In progress,2025-09-01,Shanghai centre\nUK-R01,Completed,2025-07-17,Roadmap\n", "old.csv")
+    old_ids = {r[0] for r in c.execute("SELECT action_id FROM actions").fetchall()}
+    events = c.execute("SELECT event_id, action_id, status, effective_date FROM status_events ORDER BY 1").fetchall()
+    old_titles = dict(c.execute("SELECT action_id, title FROM actions").fetchall())
+    assert len(old_ids) == 245 and "EU-C-01" not in old_ids  # no EU review file then
+
+    report = build(c)  # the plans as they are now
+    assert report.retired == 0 and report.added == 5  # the five EU prose commitments
+    live = {r[0] for r in c.execute("SELECT action_id FROM actions WHERE retired_at IS NULL").fetchall()}
+    assert old_ids <= live  # no id changed or went away
+    after = c.execute("SELECT event_id, action_id, status, effective_date FROM status_events ORDER BY 1").fetchall()
+    assert after[:len(events)] == events and len(after) == len(events) + 57  # untouched; then the new evidence
+    assert {e[1] for e in after} <= live  # ... and every event points at a live action
+    state = action_state(c, TODAY).set_index("action_id")
+    assert state.loc["EU-4-02", "status"] == "In progress" and state.loc["EU-4-02-1", "status"] == "No update yet"
+    assert old_titles["US-01-01"] != state.loc["US-01-01", "title"]  # titles were rewritten in place
+    assert state.loc["UK-R01", "due_date"] == date(2025, 7, 13)  # and dates re-read from 13 Jan 2025

@@ -250,13 +250,14 @@ def test_due_date_and_owner_changes_keep_the_original(con, editor):
     data = b"action_id,status,due_date,lead_owner\nUK-R01,In progress,2025-10-31,DSIT\n"
     _, preview = check(con, data)
     c = preview.changes[0]
-    assert (c.due_from, c.due_to, c.owner_to) == (date(2025, 7, 31), date(2025, 10, 31), "uk-dsit")
+    assert (c.due_from, c.due_to, c.owner_to) == (date(2025, 7, 13), date(2025, 10, 31), "uk-dsit")
     apply(con, preview, editor)
     s = action_state(con, TODAY).set_index("action_id").loc["UK-R01"]
-    assert s["due_date"] == date(2025, 10, 31) and s["original_due_date"] == date(2025, 7, 31)
-    assert s["slip_days"] == 92
+    assert s["due_date"] == date(2025, 10, 31) and s["original_due_date"] == date(2025, 7, 13)
+    assert s["slip_days"] == 110
+    assert s["lead_basis"] == "update"  # the lead now comes from an update, not from the text
     assert s["lead_owner"] == "Department for Science, Innovation and Technology"
-    assert con.execute("SELECT due_date FROM actions WHERE action_id = 'UK-R01'").fetchone()[0] == date(2025, 7, 31)
+    assert con.execute("SELECT due_date FROM actions WHERE action_id = 'UK-R01'").fetchone()[0] == date(2025, 7, 13)
 
 
 def test_revert_adds_events_and_restores_the_previous_state(con, editor):
@@ -275,7 +276,7 @@ def test_revert_adds_events_and_restores_the_previous_state(con, editor):
     reverts = con.execute("SELECT action_id, status, reverts_event_id FROM status_events WHERE reverts_event_id IS NOT NULL ORDER BY 1").fetchall()
     assert [(r[0], r[1]) for r in reverts] == [("UK-R01", "In progress"), ("UK-R02", "No update yet")]
     s = action_state(con, TODAY).set_index("action_id")
-    assert s.loc["UK-R01", "status"] == "In progress" and s.loc["UK-R01", "due_date"] == date(2025, 7, 31)
+    assert s.loc["UK-R01", "status"] == "In progress" and s.loc["UK-R01", "due_date"] == date(2025, 7, 13)
     assert s.loc["UK-R02", "status"] == "No update yet"
     with pytest.raises(ValueError, match="already reverted"):
         revert(con, second.upload_id, editor)
@@ -308,7 +309,7 @@ def test_only_editors_write(con, monkeypatch):
 
 def test_spreadsheet_round_trip_xlsx(con, editor):
     template = exports.template(con, TODAY)
-    assert len(template) == 246 and list(template.columns)[:6] == ["action_id", "plan", "title", "lead_owner", "due_date", "status"]
+    assert len(template) == 250 and list(template.columns)[:6] == ["action_id", "plan", "title", "lead_owner", "due_date", "status"]
     assert (template["status"] == "").all()  # nothing reported yet: the cell is left for the editor
     wb = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(template)))
     ws = wb["updates"]
@@ -324,7 +325,7 @@ def test_spreadsheet_round_trip_xlsx(con, editor):
     wb.save(buf)
     problems, preview = check(con, buf.getvalue(), "edited.xlsx")
     assert not problems, problems[:3]
-    assert [c.action_id for c in preview.changes] == changed and len(preview.unchanged) == 236
+    assert [c.action_id for c in preview.changes] == changed and len(preview.unchanged) == 240
     apply(con, preview, editor)
     s = action_state(con, TODAY).set_index("action_id")
     assert all(s.loc[a, "status"] == "In progress" for a in changed)
@@ -341,7 +342,7 @@ def test_spreadsheet_round_trip_csv_with_bom_and_formula_guard(con, editor):
     problems, preview = check(con, exported, "template.csv")
     assert not problems
     # Read back unchanged: the guard is taken off, and the row matches what is stored.
-    assert preview.changes == [] and len(preview.unchanged) == 246
+    assert preview.changes == [] and len(preview.unchanged) == 250
 
 
 @pytest.mark.parametrize("value", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
