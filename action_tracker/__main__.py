@@ -7,6 +7,9 @@
     revert UPLOAD_ID                undo an upload with new events
     uploads                         list uploads
     snapshot create|list|verify     frozen, shareable views
+    verify                          read the store end to end; check the upload archive
+    rebuild --out F                 a new store from the plan documents and the upload archive
+    restore [--backup F]            put the latest backup back in place
     report SNAPSHOT_ID --out F      a self-contained HTML report of a snapshot
     convert-evidence SRC --out F    status facts that name actions by a quote (../shared/evidence/)
                                     -> a file in the upload format, with the basis of each fact;
@@ -23,9 +26,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from . import auth, exports
 from .db import connect, db_path
-from .errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, TrackerError
+from .errors import EXIT_INPUT, EXIT_OK, EXIT_STORE, EXIT_USAGE, TrackerError
 
 
 def _out(data: bytes, out: str | None) -> None:
@@ -38,13 +43,18 @@ def _out(data: bytes, out: str | None) -> None:
 def cmd_build(args) -> int:
     from loaders import LoaderError
 
-    from .build import build
+    from .build import apply_shipped_updates, build
     from .uploads import UploadRejected
     target = db_path(args.db)
     if args.if_missing and target.exists():
+        con = connect(target, wait=args.wait)
+        shipped = con.execute("SELECT count(*) FROM uploads WHERE uploaded_by = 'build (data/updates)'").fetchall()
+        if shipped[0][0] == 0:  # a first build stopped after its plans: finish it
+            for line in apply_shipped_updates(con):
+                print(line)
         print(f"{target} exists; not rebuilding (run `build` without --if-missing to update it)")
         return EXIT_OK
-    con = connect(target)
+    con = connect(target, wait=args.wait)
     try:
         report = build(con)
     except (LoaderError, UploadRejected) as e:
@@ -56,7 +66,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_export(args) -> int:
-    con = connect(args.db, read_only=True)
+    con = connect(args.db, read_only=True, wait=args.wait)
     as_of = date.fromisoformat(args.as_of) if args.as_of else None
     df = exports.actions_frame(con, as_of) if args.what == "actions" else exports.history_frame(con)
     _out(exports.to_csv(df) if args.format == "csv" else exports.to_json(df), args.out)
@@ -64,14 +74,14 @@ def cmd_export(args) -> int:
 
 
 def cmd_template(args) -> int:
-    df = exports.template(connect(args.db, read_only=True))
+    df = exports.template(connect(args.db, read_only=True, wait=args.wait))
     _out(exports.to_csv(df, bom=True) if args.format == "csv" else exports.to_xlsx(df), args.out)
     return EXIT_OK
 
 
 def cmd_import(args) -> int:
     from .uploads import UploadRejected, import_file
-    con = connect(args.db)
+    con = connect(args.db, wait=args.wait)
     try:
         preview, result = import_file(con, Path(args.file), auth.command_line(args.by), dry_run=args.dry_run)
     except FileNotFoundError:
@@ -100,13 +110,13 @@ def cmd_import(args) -> int:
 
 def cmd_revert(args) -> int:
     from .uploads import revert
-    print(revert(connect(args.db), args.upload_id, auth.command_line(args.by)).message)
+    print(revert(connect(args.db, wait=args.wait), args.upload_id, auth.command_line(args.by)).message)
     return EXIT_OK
 
 
 def cmd_uploads(args) -> int:
     from .uploads import list_uploads
-    df = list_uploads(connect(args.db, read_only=True))
+    df = list_uploads(connect(args.db, read_only=True, wait=args.wait))
     print(df.to_string(index=False) if len(df) else "no uploads yet")
     return EXIT_OK
 
@@ -114,17 +124,17 @@ def cmd_uploads(args) -> int:
 def cmd_snapshot(args) -> int:
     from . import snapshots
     if args.action == "create":
-        con = connect(args.db)
+        con = connect(args.db, wait=args.wait)
         snap = snapshots.create(con, title=args.title, view={"page": "explorer", "filters": {}},
                                 as_of=date.fromisoformat(args.as_of) if args.as_of else None,
                                 created_by=args.by or "command line")
         print(snap.snapshot_id)
     elif args.action == "list":
-        con = connect(args.db, read_only=True)
+        con = connect(args.db, read_only=True, wait=args.wait)
         df = snapshots.list_snapshots(con)
         print(df.to_string(index=False) if len(df) else "no snapshots yet")
     else:
-        con = connect(args.db, read_only=True)
+        con = connect(args.db, read_only=True, wait=args.wait)
         bad = snapshots.verify_all(con)
         print("every snapshot matches its checksum" if not bad else "checksum mismatch: " + ", ".join(bad))
         return EXIT_OK if not bad else EXIT_INPUT
@@ -133,14 +143,43 @@ def cmd_snapshot(args) -> int:
 
 def cmd_report(args) -> int:
     from . import report, snapshots
-    snap = snapshots.load(connect(args.db, read_only=True), args.snapshot_id)
+    snap = snapshots.load(connect(args.db, read_only=True, wait=args.wait), args.snapshot_id)
     _out(report.html_report(snap).encode("utf-8"), args.out)
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from .safekeeping import verify
+    target = db_path(args.db)
+    result = verify(connect(target, read_only=True, wait=args.wait), target)
+    for table, n in result.tables.items():
+        print(f"  {table}: {n:,} rows read")
+    for p in result.problems:
+        print(p, file=sys.stderr)
+    print(f"{target}: readable end to end; " + ("every upload archived and every snapshot intact" if result.ok
+                                               else f"{len(result.problems)} problems"))
+    return EXIT_OK if result.ok else EXIT_INPUT
+
+
+def cmd_rebuild(args) -> int:
+    from .safekeeping import rebuild
+    counts = rebuild(db_path(args.db), Path(args.out))
+    print(f"{args.out}: rebuilt from the plan documents and the archive: {counts['uploads']} uploads, "
+          f"{counts['reverts']} reverts, {counts['snapshots']} snapshots replayed")
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from .safekeeping import restore
+    target = db_path(args.db)
+    used = restore(target, Path(args.backup) if args.backup else None)
+    print(f"{target}: restored from {used} (the damaged file was kept beside it)")
     return EXIT_OK
 
 
 def cmd_convert_evidence(args) -> int:
     from .evidence import convert
-    n = convert(connect(args.db, read_only=True), Path(args.source), Path(args.out))
+    n = convert(connect(args.db, read_only=True, wait=args.wait), Path(args.source), Path(args.out))
     print(f"wrote {n} rows to {args.out}")
     return EXIT_OK
 
@@ -148,6 +187,8 @@ def cmd_convert_evidence(args) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m action_tracker", description=__doc__.split("\n\n")[0])
     p.add_argument("--db", help="database file (default: $ACTION_TRACKER_DB or data/tracker.duckdb)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if another process holds the file, keep trying this long (default: fail at once)")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="create or update the store from the plan documents")
     b.add_argument("--if-missing", action="store_true", help="do nothing if the database exists")
@@ -182,6 +223,14 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("snapshot_id")
     rp.add_argument("--out")
     rp.set_defaults(fn=cmd_report)
+    sub.add_parser("verify", help="read the store end to end; check the upload archive and snapshots"
+                   ).set_defaults(fn=cmd_verify)
+    rb = sub.add_parser("rebuild", help="a new store from the plan documents and the upload archive")
+    rb.add_argument("--out", required=True, help="the new store's file (must not exist)")
+    rb.set_defaults(fn=cmd_rebuild)
+    rs = sub.add_parser("restore", help="put the latest backup (or --backup FILE) back in place")
+    rs.add_argument("--backup", help="a file in backups/ (default: the latest)")
+    rs.set_defaults(fn=cmd_restore)
     c = sub.add_parser("convert-evidence", help="quote-based status facts -> upload format")
     c.add_argument("source")
     c.add_argument("--out", required=True)
@@ -196,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     except TrackerError as e:  # each kind of error knows its exit code (errors.py)
         print(str(e), file=sys.stderr)
         return e.exit_code
+    except duckdb.Error as e:  # damage found while reading, past connect()
+        from .db import damaged
+        print(str(damaged(db_path(args.db), e)), file=sys.stderr)
+        return EXIT_STORE
 
 
 if __name__ == "__main__":

@@ -174,8 +174,17 @@ def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_D
             _replace_owner_links(con, lp)
             report.plans[lp.meta["plan_id"]] = len(lp.actions)
         _replace_claims(con, claims)
-    if updates_dir is not None and updates_dir.is_dir():
-        from .uploads import apply_file_if_new
-        for path in sorted(updates_dir.glob("*.csv")):
-            report.updates.append(apply_file_if_new(con, path, recorded_by="build (data/updates)"))
+    report.updates += apply_shipped_updates(con, updates_dir)
+    from .safekeeping import backup
+    backup(con)
     return report
+
+
+def apply_shipped_updates(con, updates_dir: Path | None = UPDATES_DIR) -> list[str]:
+    """Apply data/updates/*.csv not yet applied (each in its own transaction, through the import path).
+    `build --if-missing` runs this on an existing store too, so a first build stopped between its
+    plans and its shipped evidence is finished, not left half done."""
+    if updates_dir is None or not updates_dir.is_dir():
+        return []
+    from .uploads import apply_file_if_new
+    return [apply_file_if_new(con, path, recorded_by="build (data/updates)") for path in sorted(updates_dir.glob("*.csv"))]

@@ -19,7 +19,8 @@ from .errors import StoreError
 
 ROOT = settings.ROOT
 
-__all__ = ["ROOT", "StoreError", "arrow_frame", "connect", "db_path", "fetch_one", "registered", "transaction"]
+__all__ = ["ROOT", "StoreError", "arrow_frame", "check_readable", "checkpoint", "connect", "damaged", "db_path",
+           "fetch_one", "registered", "transaction"]
 
 
 def db_path(path: str | os.PathLike | None = None) -> Path:
@@ -27,27 +28,88 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or settings.current().db_path)
 
 
+def damaged(target: Path, reason) -> StoreError:
+    """One message for every kind of damage, naming the file and what to do next."""
+    first = str(reason).strip().splitlines()[0][:200] if str(reason).strip() else type(reason).__name__
+    return StoreError(
+        f"{target} cannot be opened: the file looks damaged ({first}). Nothing was changed. Restore the latest "
+        f"copy from {backup_dir(target)} (`python -m action_tracker restore`), or rebuild the store from the "
+        "plan documents and the upload archive (`python -m action_tracker rebuild`); the README's 'Backup and "
+        "restore' says how.")
+
+
+def backup_dir(target: Path) -> Path:
+    return target.parent / "backups"
+
+
+def lock_holder(message: str) -> str:
+    """What DuckDB's lock error says about the process holding the file, in words."""
+    import re
+    m = re.search(r"PID (\d+)", message)
+    if not m:
+        return "another process"
+    pid = m[1]
+    try:
+        cmd = " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split())
+    except OSError:
+        cmd = ""
+    if "streamlit" in cmd:
+        return f"the dashboard (process {pid}): make the change through its Updates page, or stop it first"
+    if "action_tracker" in cmd or "action-tracker" in cmd:
+        return f"another command-line run (process {pid}: {cmd[:120]}): wait for it to finish (--wait SECONDS)"
+    return f"process {pid}{': ' + cmd[:120] if cmd else ''}"
+
+
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
-            migrate: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the store, bringing its schema up to date unless read_only."""
+            migrate: bool = True, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the store, bringing its schema up to date unless read_only.
+
+    DuckDB lets one process hold the file; with `wait`, a file held by another process is tried
+    again for that many seconds before giving up. Damage of any kind gives one clear StoreError.
+    """
+    import time
     target = db_path(path)
     if read_only and not target.exists():
         raise StoreError(f"{target}: no database here yet; run `python -m action_tracker build` first")
     target.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + max(wait, 0)
+    while True:
+        try:
+            con = duckdb.connect(str(target), read_only=read_only)
+            break
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise damaged(target, e) from None
+            if time.monotonic() < deadline:
+                time.sleep(0.25)
+                continue
+            raise StoreError(f"{target} is in use by {lock_holder(str(e))}. DuckDB lets only one process hold "
+                             "the file at a time.") from None
+        except duckdb.Error as e:  # a corrupt block, a bad checksum, a file that is not DuckDB's
+            raise damaged(target, e) from None
     try:
-        con = duckdb.connect(str(target), read_only=read_only)
-    except duckdb.IOException as e:
-        if "lock" in str(e).lower():
-            raise StoreError(
-                f"{target} is open in another process (probably the dashboard). DuckDB lets only "
-                "one process hold the file: stop that process, or make the change through the "
-                "dashboard's Updates page.") from None
-        raise StoreError(f"{target}: {e}") from None
-    if migrate and not read_only:
-        migrations.migrate(con)
-    elif read_only:
-        migrations.check_not_newer(con)
+        if migrate and not read_only:
+            migrations.migrate(con)
+        else:
+            migrations.check_not_newer(con)
+    except StoreError:
+        con.close()
+        raise
+    except duckdb.Error as e:
+        con.close()
+        raise damaged(target, e) from None
     return con
+
+
+def check_readable(con, target: Path | None = None) -> dict[str, int]:
+    """Read every row of every table once (a truncated file only fails when its missing blocks are
+    read). Returns the row count per table; a damaged store raises the one clear StoreError."""
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT count(*), max(hash(COLUMNS(*))) FROM "{t}"').fetchall()[0][0] for t in tables}
+    except duckdb.Error as e:
+        raise damaged(target or Path("the store"), e) from None
 
 
 def fetch_one(con, sql: str, params=None):
@@ -90,8 +152,24 @@ def transaction(con: duckdb.DuckDBPyConnection):
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as e:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed write may have ended the transaction already
+        if isinstance(e, (duckdb.IOException, OSError)):  # disk full, file too large, read-only disk
+            raise StoreError(f"the change could not be written ({str(e).splitlines()[0][:200]}); nothing was "
+                             "stored. Free some disk space and try again.") from None
         raise
     else:
         con.execute("COMMIT")
+        checkpoint(con)
+
+
+def checkpoint(con) -> None:
+    """Move committed changes from the write-ahead log into the file, so a lost or damaged WAL loses
+    nothing committed. Skipped (the WAL keeps the change) while another transaction is running."""
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error:
+        pass

@@ -167,19 +167,37 @@ def test_build_if_missing_leaves_an_existing_store(tmp_path, capsys):
     assert "not rebuilding" in capsys.readouterr().out
 
 
-def test_a_store_held_by_another_process_gets_a_clear_message(db_file, capsys):
+def hold(db_file, seconds: float, *args: str) -> subprocess.Popen:
+    """Another process holding the store for `seconds` (its command line carries `args`)."""
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import duckdb, sys, time
         con = duckdb.connect({str(db_file)!r})
         print("ready", flush=True)
-        time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
+        time.sleep({seconds})
+    """), *args], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def test_a_store_held_by_another_process_gets_a_clear_message(db_file, capsys):
+    holder = hold(db_file, 30)
     try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreError, match="open in another process"):
+        with pytest.raises(StoreError, match=f"is in use by process {holder.pid}"):
             connect(db_file)
         assert main(["--db", str(db_file), "uploads"]) == 3
-        assert "open in another process" in capsys.readouterr().err
+        assert f"in use by process {holder.pid}" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_the_holder_is_named_and_the_command_line_can_wait_for_it(db_file, capsys):
+    holder = hold(db_file, 2, "python", "-m", "action_tracker", "import", "big.csv")
+    try:
+        with pytest.raises(StoreError, match="another command-line run .* wait for it to finish"):
+            connect(db_file)
+        assert main(["--wait", "20", "--db", str(db_file), "uploads"]) == 0  # it lets go after 2 s
+        assert "no uploads yet" in capsys.readouterr().out
     finally:
         holder.kill()
         holder.wait()

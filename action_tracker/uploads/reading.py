@@ -81,6 +81,7 @@ class Table:
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)  # records that are not rows of the table
     notes: list[str] = field(default_factory=list)
+    data: bytes = field(default=b"", repr=False)  # the file as uploaded: archived when it is applied
 
 
 # --- reading -------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def read_table(data: bytes, file_name: str = "upload") -> Table:
             notes.append(f"{file_name} is an Excel workbook whatever its name says; read as .xlsx")
         header, records = _read_xlsx(data, file_name)
         frame, problems = _frame(header, records)
-        return Table(file_name, sha, "xlsx", header, frame, problems, notes)
+        return Table(file_name, sha, "xlsx", header, frame, problems, notes, data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UploadRejected(file_name, [Problem(
             "this is an old-style Excel .xls (or another Office binary) file: save it as .xlsx or CSV")])
@@ -124,9 +125,9 @@ def read_table(data: bytes, file_name: str = "upload") -> Table:
         notes.append(delimiter_note)
     frame = _read_csv_fast(text, delimiter, len(header))
     if frame is not None:
-        return Table(file_name, sha, "csv", header, frame, [], notes)
+        return Table(file_name, sha, "csv", header, frame, [], notes, data)
     frame, problems = _frame(header, _read_csv_records(text, delimiter, file_name))
-    return Table(file_name, sha, "csv", header, frame, problems, notes)
+    return Table(file_name, sha, "csv", header, frame, problems, notes, data)
 
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str | None]:
@@ -211,7 +212,10 @@ def _read_csv_fast(text: str, delimiter: str, width: int) -> pd.DataFrame | None
     import duckdb
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.csv"
-        path.write_text(text, encoding="utf-8", newline="")
+        try:
+            path.write_text(text, encoding="utf-8", newline="")
+        except OSError:  # no room for the temporary copy: the careful reader needs none
+            return None
         cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
         trimmed = ", ".join(f"coalesce(trim(c{i}), '') AS c{i}" for i in range(width))
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import auth
+from .. import auth, safekeeping
 from ..db import fetch_one, transaction
 from ..errors import InputError
 from ..history import data_version, insert_events, insert_revert_events, live_events_of_upload
@@ -67,8 +67,9 @@ def _still_current(con, preview: Preview, today: date) -> None:
 
 
 def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
-          progress: Progress | None = None, now: datetime | None = None) -> ApplyResult:
-    """Record every change of a clean preview as status events, in one transaction."""
+          progress: Progress | None = None, now: datetime | None = None, archive: bool = True) -> ApplyResult:
+    """Record every change of a clean preview as status events, in one transaction; the file is
+    archived first and the store backed up after (safekeeping.py)."""
     who = auth.require_editor(cred, secrets)
     if not preview.ok:
         raise ApplyRefused(f"{preview.table.file_name} has {len(preview.problems)} problems; nothing was applied")
@@ -87,13 +88,19 @@ def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
                     [upload_id, preview.table.file_name, preview.table.sha256, preview.table.kind,
                      total, len(cf), len(preview.unchanged_rows), who, now])
         _record(con, _events(cf, who, now, upload_id), progress)
+        if archive:
+            safekeeping.keep_file(con, preview.table.data, preview.table.sha256, preview.table.kind)
+    if archive:
+        t = preview.table
+        safekeeping.log_upload(con, upload_id, t.file_name, t.sha256, t.kind, who, now)
+        safekeeping.backup(con)
     return ApplyResult(upload_id, len(cf), len(preview.unchanged_rows),
                        f"upload #{upload_id}: {len(cf)} changes recorded, "
                        f"{len(preview.unchanged_rows)} rows changed nothing")
 
 
 def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
-           now: datetime | None = None) -> ApplyResult:
+           now: datetime | None = None, archive: bool = True) -> ApplyResult:
     """Undo an upload with new events that cancel its events. History is never rewritten."""
     who = auth.require_editor(cred, secrets)
     now = now or _now()
@@ -111,6 +118,9 @@ def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
         con.execute("INSERT INTO uploads VALUES (?, ?, '', 'revert', ?, ?, 0, ?, ?, ?)",
                     [new_id, f"revert of upload #{upload_id}", targets, targets, who, now, upload_id])
         insert_revert_events(con, upload_id, new_id, now.date(), who, now)
+    if archive:
+        safekeeping.log_revert(con, new_id, upload_id, who, now)
+        safekeeping.backup(con)
     return ApplyResult(new_id, targets, 0, f"upload #{new_id} reverts upload #{upload_id}: {targets} changes undone")
 
 
