@@ -27,7 +27,7 @@ db: install
 
 run: db
 	ACTION_TRACKER_LOCAL_EDITING=1 $(VENV)/bin/streamlit run dashboard.py \
-		--server.address localhost --server.port $(PORT)
+		--server.address localhost --server.port $(PORT) --client.showErrorDetails=full
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -31,6 +31,7 @@ def _layout(fig: go.Figure, height: int | None = None, title: str | None = None)
 
 def status_mix(mix: pd.DataFrame) -> go.Figure:
     """Stacked bars: actions per plan by status."""
+    mix = mix.assign(plan=mix["plan"].map(_esc))  # Plotly reads tags in axis labels: plan ids are text
     fig = px.bar(mix, y="plan", x="count", color="status", orientation="h",
                  category_orders={"status": list(SHOWN), "plan": sorted(mix["plan"].unique(), reverse=True)},
                  color_discrete_map=COLORS, labels={"count": "actions", "plan": ""})
@@ -207,8 +208,8 @@ def completion(curve: pd.DataFrame, share: bool = False) -> go.Figure:
     y = "completed_share" if share else "completed"
     fig = go.Figure()
     palette = px.colors.qualitative.Safe
-    for i, (plan, g) in enumerate(curve.groupby("plan")):
-        color = palette[i % len(palette)]
+    for i, (plan_id, g) in enumerate(curve.groupby("plan")):
+        color, plan = palette[i % len(palette)], _esc(plan_id)
         fig.add_trace(go.Scatter(x=g["date"], y=g[y], name=f"{plan} completed", mode="lines",
                                  line=dict(color=color, width=3, shape="hv"), legendgroup=plan,
                                  hovertemplate=f"{plan}: %{{y{':.0%' if share else ''}}} completed on %{{x|%d %b %Y}}<extra></extra>"))
@@ -225,8 +226,8 @@ def completion(curve: pd.DataFrame, share: bool = False) -> go.Figure:
 def _completion_of_assessed(curve: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     palette = px.colors.qualitative.Safe
-    for i, (plan, g) in enumerate(curve.groupby("plan")):
-        color = palette[i % len(palette)]
+    for i, (plan_id, g) in enumerate(curve.groupby("plan")):
+        color, plan = palette[i % len(palette)], _esc(plan_id)
         fig.add_trace(go.Scatter(x=g["date"], y=g["completed_share_assessed"], name=f"{plan} completed, % of assessed",
                                  mode="lines", line=dict(color=color, width=3, shape="hv"), legendgroup=plan,
                                  hovertemplate=f"{plan}: %{{y:.0%}} of assessed completed on %{{x|%d %b %Y}}"

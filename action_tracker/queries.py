@@ -211,6 +211,10 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None) -> pd.Data
                                      "completed_share_assessed", "due", "actions"])
     first = pd.to_datetime(state["plan_start"]).fillna(pd.to_datetime(state["published_start"])).min()
     days = pd.date_range(first, ds.as_of, freq="D")
+    if days.empty:  # a day before the first plan came out: nothing to draw yet
+        out = completion_over_time(Dataset(state.iloc[0:0], ds.events, ds.as_of), None)
+        out.attrs["before"] = True
+        return out
     # Each event's change to "is completed", against the same action's previous event, summed per day:
     # one pass in DuckDB over the two DataFrames (the same code serves the store and snapshots).
     import duckdb

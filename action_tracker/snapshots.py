@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from . import exports, history, queries
+from . import exports, history, queries, safekeeping
 from .db import fetch_one, transaction
 from .errors import InputError, StoreError
 from .history import DATE_COLUMNS, EVENT_COLUMNS, STATE_COLUMNS
@@ -28,6 +28,13 @@ from .statuses import COMPLETED
 # claims and the minimum confidence are kept. A format-1 snapshot is shown as it was saved.
 FORMAT_VERSION = 2
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+# Anyone may save a snapshot (sharing a view is what viewers do), within limits: a title of at most
+# TITLE_LIMIT characters, at most QUOTA_COUNT snapshots or QUOTA_BYTES of them in the store, and (on
+# the dashboard) a rate per client, limits.RateLimit.
+TITLE_LIMIT = 200
+QUOTA_COUNT = 2_000
+QUOTA_BYTES = 500_000_000
+PAGE_SIZE = 50
 CLAIM_COLUMNS = ["plan_id", "claim_date", "claimed_completed", "of_total", "claimed_by", "tracker_completed",
                  "source", "evidence_url", "note", "confidence"]
 
@@ -38,6 +45,20 @@ class SnapshotNotFound(InputError):
 
 class SnapshotCorrupt(StoreError):
     pass
+
+
+class SnapshotRefused(InputError):
+    pass
+
+
+def check_quota(con, title: str) -> None:
+    """Refuse a snapshot whose title is too long, or one over the store's quota."""
+    if len(title) > TITLE_LIMIT:
+        raise SnapshotRefused(f"a snapshot title has at most {TITLE_LIMIT} characters; this one has {len(title):,}")
+    n, size = fetch_one(con, "SELECT count(*), coalesce(sum(length(payload_json)), 0) FROM snapshots")
+    if n >= QUOTA_COUNT or size >= QUOTA_BYTES:
+        raise SnapshotRefused(f"the tracker holds {n:,} snapshots ({size / 1e6:.0f} MB), its quota: ask an editor "
+                              "to remove old ones before saving more")
 
 
 @dataclass(frozen=True)
@@ -63,7 +84,8 @@ def create(con, title: str, view: dict, as_of: date | None = None, created_by: s
            filters: queries.Filters | None = None, now: datetime | None = None,
            min_confidence: str = "any") -> Snapshot:
     """Freeze what a view shows now (or as of a day) under a new random id."""
-    title = (title or "").strip() or "Snapshot"
+    title = " ".join((title or "").split()) or "Snapshot"
+    check_quota(con, title)
     ds = history.load_dataset(con, as_of, min_confidence)
     state = ds.state if filters is None else queries.filter_actions(ds.state, filters, ds.as_of)
     events = queries.events_of(ds, state["action_id"])
@@ -82,9 +104,10 @@ def create(con, title: str, view: dict, as_of: date | None = None, created_by: s
     text = _canonical(payload)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     snapshot_id = secrets.token_urlsafe(16)
+    row = [snapshot_id, title, now, created_by, _canonical(view), text, digest, FORMAT_VERSION]
     with transaction(con):
-        con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [snapshot_id, title, now, created_by, _canonical(view), text, digest, FORMAT_VERSION])
+        con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+    safekeeping.log_snapshot(con, snapshot_id, row)
     return Snapshot(snapshot_id, title, now, created_by, view, payload, digest)
 
 
@@ -103,12 +126,18 @@ def load(con, snapshot_id: str | None) -> Snapshot:
     return Snapshot(row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(text), digest)
 
 
-def list_snapshots(con) -> pd.DataFrame:
-    return con.execute("""SELECT snapshot_id, title, created_at, created_by,
+def list_snapshots(con, page: int = 1, per_page: int = PAGE_SIZE) -> pd.DataFrame:
+    """One page of snapshots, newest first (titles shortened: the list never sends whole payloads)."""
+    return con.execute("""SELECT snapshot_id, left(title, 120) AS title, created_at, created_by,
                                  json_extract_string(payload_json, '$.as_of') AS as_of,
                                  json_array_length(json_extract(payload_json, '$.actions')) AS actions,
                                  payload_sha256
-                          FROM snapshots ORDER BY created_at DESC, snapshot_id""").df()
+                          FROM snapshots ORDER BY created_at DESC, snapshot_id LIMIT ? OFFSET ?""",
+                       [per_page, (max(page, 1) - 1) * per_page]).df()
+
+
+def count_snapshots(con) -> int:
+    return fetch_one(con, "SELECT count(*) FROM snapshots")[0]
 
 
 def verify_all(con) -> list[str]:

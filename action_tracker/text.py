@@ -18,7 +18,7 @@ import unicodedata
 
 # Everything that can start Markdown, HTML, a Streamlit directive (:red[…], :emoji:) or LaTeX ($…$)
 # anywhere in a line. Characters that only mean something at the start of a line (-, +, 1.) are
-# escaped there only, and "www." is broken up so that it cannot become a bare link.
+# escaped there only.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|:$~^&])")
 _LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
 # Characters that change how text is laid out or read while staying invisible.
@@ -34,8 +34,10 @@ def md(value, empty: str = "—") -> str:
     if _missing(value):
         return empty
     text = str(value).replace("\r", " ").replace("\n", " ")
+    # Streamlit's Markdown turns a bare address into a link after escapes are resolved, so escaping
+    # cannot stop it: an invisible word joiner after "://" and "www." does, and the text looks the same.
+    text = re.sub(r"(?i)(://|\bwww\.)", "\\1\u2060", text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"(?i)\bwww\.", lambda m: m.group()[:3] + "\\.", text)
     return _LINE_START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"),
                            text)
 

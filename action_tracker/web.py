@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import runpy
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
 from . import history, queries, views
-from .db import ROOT, StoreError, connect, db_path, fetch_one
+from .db import ROOT, StoreError, check_readable, connect, db_path, fetch_one
 from .history import Dataset
 from .statuses import COLORS, HATCHED_NOTE, MIN_CONFIDENCE, SHOWN, fmt_date, label
 from .text import md
@@ -26,6 +27,11 @@ from .text import md
 @st.cache_resource(show_spinner="Opening the tracker…")
 def _connection(path: str):
     con = connect(path)
+    try:
+        check_readable(con, Path(path))  # damage shows here, once, with its clear message
+    except StoreError:
+        con.close()
+        raise
     if fetch_one(con, "SELECT count(*) FROM actions")[0] == 0:
         from .build import build  # a fresh checkout: build the store from data/ once
         build(con)
@@ -37,7 +43,7 @@ def cursor():
     try:
         return _connection(str(db_path())).cursor()
     except StoreError as e:
-        st.error(f"The tracker's database cannot be opened. {e}", icon="🚫")
+        st.error(f"The tracker's database cannot be opened. {md(str(e))}", icon="🚫")
         st.stop()
 
 
@@ -241,29 +247,66 @@ def sign_in(secrets: dict[str, str]):
     name = st.text_input("Editor name", key="sign_in_name")
     password = st.text_input("Password", type="password", key="sign_in_password")
     if st.button("Sign in", key="sign_in"):
+        keys = (f"editor:{name.strip().lower()}", f"client:{client_id()}")
+        throttle = _sign_in_throttle()
+        wait = throttle.wait(*keys)
+        if wait > 0:  # refused before the password is even compared
+            st.error(f"Too many failed sign-ins: try again in {int(wait) + 1} seconds.")
+            return None
         candidate = auth.Credentials(name, password)
         try:
             auth.require_editor(candidate, secrets)
         except auth.PermissionDenied as e:
-            st.error(str(e))
+            throttle.failed(*keys)
+            st.error(md(str(e)))
             return None
+        throttle.succeeded(*keys)
         st.session_state["editor_credentials"] = candidate
         st.rerun()
     return None
+
+
+@st.cache_resource
+def _sign_in_throttle():
+    from .limits import SignInThrottle
+    return SignInThrottle()
+
+
+@st.cache_resource
+def _snapshot_rate():
+    from .limits import RateLimit
+    return RateLimit()
+
+
+def client_id() -> str:
+    """Who is asking, as well as a server can tell: the client's address, else this session."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # not every Streamlit context has one (tests, some proxies)
+        ip = None
+    if ip:
+        return ip
+    return st.session_state.setdefault("_client_id", __import__("secrets").token_hex(8))
 
 
 def share_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> None:
     """Sidebar: save this view as a snapshot link, or download it as a self-contained HTML file."""
     from . import report, snapshots
     with st.sidebar.expander("Share this view", icon="📌"):
-        title = st.text_input("Snapshot title", key="snapshot_title",
+        title = st.text_input("Snapshot title", key="snapshot_title", max_chars=snapshots.TITLE_LIMIT,
                               value=f"{page.capitalize()} as of {ds.as_of:%d %b %Y}")
         if st.button("Save a snapshot link", key="snapshot_save",
                      help="Freezes what this view shows now; the link keeps showing exactly that."):
-            snap = snapshots.create(cur, title, view={"page": page, "params": raw_params()},
-                                    as_of=None if ds.label == "live" else ds.as_of, filters=filters,
-                                    min_confidence=ds.min_confidence)
-            st.session_state["last_snapshot"] = snap.snapshot_id
+            if not _snapshot_rate().allow(client_id()):
+                st.error("You have saved several snapshots in the last few minutes: wait a little before the next.")
+            else:
+                try:
+                    snap = snapshots.create(cur, title, view={"page": page, "params": raw_params()},
+                                            as_of=None if ds.label == "live" else ds.as_of, filters=filters,
+                                            min_confidence=ds.min_confidence)
+                    st.session_state["last_snapshot"] = snap.snapshot_id
+                except snapshots.SnapshotRefused as e:
+                    st.error(md(str(e)))
         sid = st.session_state.get("last_snapshot")
         if sid:
             st.success("Saved. Share this link:")

@@ -13,7 +13,8 @@ with st.sidebar:
 web.claims_box(ds, f.plans)
 curve = queries.completion_over_time(ds, f.plans)
 if curve.empty:
-    web.empty("No action matches these filters.")
+    web.empty(f"No plan had come out by {ds.as_of:%d %b %Y}: there is nothing to draw yet."
+              if curve.attrs.get("before") else "No action matches these filters.")
     st.stop()
 if int(curve["completed"].max()) == 0:
     web.empty("No action of these plans is recorded as Completed by this day: the solid lines stay at zero.")

@@ -65,10 +65,15 @@ else:
     st.title("Snapshots")
     st.caption("A snapshot freezes a view: save one from the sidebar of any page (Share this view). Its link "
                "keeps showing exactly what was shared, whatever is uploaded later.")
-    listed = snapshots.list_snapshots(cur)
+    total = snapshots.count_snapshots(cur)
+    pages = max(1, -(-total // snapshots.PAGE_SIZE))
+    page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="snap_page") \
+        if pages > 1 else 1
+    listed = snapshots.list_snapshots(cur, page)
     if listed.empty:
         web.empty("No snapshots yet.")
     else:
+        st.caption(f"{total:,} snapshots, newest first.")
         listed = listed.assign(link="snapshots?id=" + listed["snapshot_id"])
         st.dataframe(listed.drop(columns=["payload_sha256"]), hide_index=True, key="snap_list", column_config={
             "link": st.column_config.LinkColumn("open", display_text="open"),

@@ -149,3 +149,20 @@ def test_uk_overdue_question_in_one_link(server, page, seeded):
     assert len(overdue) > 0
     text = page.get_by_text(re.compile(r"\d+ of \d+ actions match")).inner_text()
     assert text.startswith(f"{len(overdue)} of ")
+
+
+def test_payloads_in_a_link_are_shown_as_text_and_fetch_nothing(server, page):
+    """A shared link carrying Markdown links, images and HTML shows them as text: the browser makes no
+    request to the payload's address and the page has no link to it."""
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    payload = "[sign in](https://evil.example/login) ![t](https://evil.example/t.png) <img src=https://evil.example/i>"
+    from urllib.parse import quote
+    open_url(page, f"{server}/explorer?action={quote(payload)}&plan={quote('![x](https://evil.example/p.png)')}"
+                   f"&q={quote(payload)}")
+    page.get_by_text("There is no action").first.wait_for()
+    assert not [u for u in requests if urlparse(u).hostname == "evil.example"]
+    targets = page.eval_on_selector_all("a[href], img[src]", "els => els.map(e => e.href || e.src)")
+    assert not [t for t in targets if urlparse(t).hostname == "evil.example"]  # links to the app itself are fine
+    shown = re.compile(r"\[sign in\]\(https://\u2060?evil\.example/login\)")  # the payload, as plain text
+    assert page.get_by_text(shown).first.is_visible()

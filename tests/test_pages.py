@@ -339,3 +339,34 @@ def test_explorer_says_how_each_fact_was_read(seed_db):
     at = open_page("pages/explorer.py", action="EU-4-02")
     parts = next(m.value for m in at.markdown if m.value.startswith("**Parts:"))
     assert "0 of 4 completed" in parts and "EU\\-4\\-02\\-3" not in parts and "EU-4-02-3" in parts
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/methodology.py"])
+def test_a_day_before_the_first_plan_is_handled_on_every_page(seed_db, page, monkeypatch):
+    monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")
+    at = open_page(page, as_of="2024-12-31")  # open_page asserts that no exception was shown
+    assert at.title
+
+
+def test_a_damaged_store_gets_the_clear_message_on_every_page(seed_db):
+    data = bytearray(seed_db.read_bytes())
+    seed_db.write_bytes(bytes(data[:len(data) // 2]))  # truncated to half
+    for page in ("pages/overview.py", "pages/explorer.py"):
+        st.cache_resource.clear()
+        at = open_page(page)
+        assert any("cannot be opened" in e.value and "looks damaged" in e.value for e in at.error)
+
+
+def test_repeated_wrong_passwords_lock_the_editor_out(seed_db, monkeypatch):
+    monkeypatch.delenv("ACTION_TRACKER_LOCAL_EDITING", raising=False)
+    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:s3cret-enough")
+    at = open_page("pages/updates.py")
+    for _ in range(3):
+        at.text_input[0].input("alice")
+        at.text_input[1].input("wrong")
+        at.button[0].click().run()
+        assert any("wrong password" in e.value for e in at.error)
+    at.text_input[0].input("alice")
+    at.text_input[1].input("s3cret-enough")  # the right one, straight after: refused for now
+    at.button[0].click().run()
+    assert uploaders(at) == 0 and any("Too many failed sign-ins" in e.value for e in at.error)

@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 from action_tracker import exports, migrations, queries, report, snapshots
 from action_tracker.__main__ import main
 from action_tracker.build import build
+from action_tracker.db import connect
 from action_tracker.history import action_state
 
 from .browser import launch
@@ -158,3 +159,14 @@ def test_cli_snapshot_and_report(db_file, tmp_path, capsys):
     assert out.read_text(encoding="utf-8").count("<h2>") >= 3
     assert main(["--db", str(db_file), "report", "not-an-id"]) == 1
     assert "is not a snapshot id" in capsys.readouterr().err
+
+
+def test_a_snapshot_of_a_day_before_any_plan_reports_cleanly(db_file, tmp_path, capsys):
+    c = connect(db_file)
+    snap = snapshots.create(c, "Before", {"page": "completion"}, as_of=date(2024, 12, 31))
+    c.close()
+    out = tmp_path / "before.html"
+    assert main(["--db", str(db_file), "report", snap.snapshot_id, "--out", str(out)]) == 0
+    assert "Before" in out.read_text(encoding="utf-8")
+    assert main(["--db", str(tmp_path / "missing.duckdb"), "report", snap.snapshot_id]) == 3  # no store: exit 3
+    assert "no database here yet" in capsys.readouterr().err

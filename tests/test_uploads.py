@@ -409,3 +409,41 @@ def test_clean_files_take_the_fast_reader(monkeypatch):
     monkeypatch.setattr(reading, "_read_csv_records", boom)
     table = read_table(b"action_id,status\n" + b"".join(b"UK-R%02d,Completed\n" % n for n in range(1, 51)), "c.csv")
     assert len(table.frame) == 50 and list(table.frame["__row"])[-1] == 51
+
+
+def bomb_bytes(rows: int) -> bytes:
+    """A real workbook whose sheet holds `rows` identical rows, written straight into the zip (openpyxl
+    would cap cells): it compresses about a thousandfold, a decompression bomb in miniature."""
+    base = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["action_id", "status", "note"]])))
+    row = ('<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>UK-R01</t></is></c><c r="B{n}" t="inlineStr"><is>'
+           '<t>Completed</t></is></c><c r="C{n}" t="inlineStr"><is><t>' + "note " * 40 + '</t></is></c></row>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>action_id</t></is></c>'
+             '<c r="B1" t="inlineStr"><is><t>status</t></is></c><c r="C1" t="inlineStr"><is><t>note</t></is></c></row>'
+             + "".join(row.format(n=n) for n in range(2, rows + 2)) + "</sheetData></worksheet>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in base.infolist():
+            z.writestr(item.filename, sheet if item.filename == "xl/worksheets/sheet1.xml" else base.read(item))
+    return out.getvalue()
+
+
+def test_a_workbook_that_unzips_far_beyond_its_size_is_refused_before_it_is_read(con, monkeypatch):
+    data = bomb_bytes(100_000)  # about 40 MB of XML
+    assert len(data) < 2_000_000  # compressed; it unzips to over 20 times that
+    monkeypatch.setattr(reading, "MAX_XLSX_EXPANDED", 20_000_000)
+    problems, preview = check(con, data, "bomb.xlsx")
+    assert preview is None and "unzips to" in problems[0].reason and "the limit is 20 MB" in problems[0].reason
+
+
+def test_a_workbook_with_too_many_rows_is_refused_while_reading(con, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 100)
+    data = bomb_bytes(150)
+    problems, preview = check(con, data, "long.xlsx")
+    assert preview is None and "more than 100 rows" in problems[0].reason and problems[0].row == 102
+
+
+def test_cell_length_is_checked_in_workbooks_too(con):
+    data = xlsx_bytes([["action_id", "status", "note"], ["UK-R01", "Completed", "n" * 5001]])
+    problems, _ = check(con, data, "long-note.xlsx")
+    assert (problems[0].row, problems[0].column) == (2, "note") and "the limit is 5,000" in problems[0].reason
