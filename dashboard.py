@@ -9,6 +9,7 @@ pages = [
     st.Page("pages/timeline.py", title="Timeline", icon="📅", url_path="timeline"),
     st.Page("pages/completion.py", title="Completion over time", icon="📈", url_path="completion"),
     st.Page("pages/owners.py", title="Owners", icon="🏛️", url_path="owners"),
+    st.Page("pages/compare.py", title="Compare the plans", icon="⚖️", url_path="compare"),
     st.Page("pages/explorer.py", title="Actions explorer", icon="🔎", url_path="explorer"),
     st.Page("pages/updates.py", title="Updates", icon="📤", url_path="updates"),
     st.Page("pages/snapshots.py", title="Snapshots", icon="📌", url_path="snapshots"),

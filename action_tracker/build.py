@@ -149,6 +149,24 @@ def _replace_owner_links(con, lp: LoadedPlan) -> None:
         con.execute("INSERT INTO action_owners SELECT action_id, owner_id, role, position FROM incoming_links")
 
 
+def _replace_themes(con, lp: LoadedPlan) -> None:
+    rows = pd.DataFrame(
+        [{"action_id": a.action_id, "theme_id": t, "role": "primary" if k == 0 else "other", "basis": a.theme_basis}
+         for a in lp.actions if a.theme for k, t in enumerate((a.theme, *a.other_themes))],
+        columns=["action_id", "theme_id", "role", "basis"])
+    con.execute("DELETE FROM action_themes WHERE action_id IN (SELECT action_id FROM actions WHERE plan_id = ?)",
+                [lp.meta["plan_id"]])
+    with registered(con, "incoming_themes", rows):
+        con.execute("INSERT INTO action_themes SELECT action_id, theme_id, role, basis FROM incoming_themes")
+
+
+def _upsert_theme_list(con) -> None:
+    from loaders.themes import THEMES
+    con.execute("DELETE FROM themes")
+    con.executemany("INSERT INTO themes VALUES (?, ?, ?, ?)",
+                    [[t.theme_id, t.name, t.definition, n] for n, t in enumerate(THEMES)])
+
+
 def _replace_claims(con, claims: list[dict]) -> None:
     """Claims are data shipped with the plans: the file is the whole truth, so the table is replaced."""
     con.execute("DELETE FROM plan_claims")
@@ -172,8 +190,10 @@ def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_D
             _upsert_plan(con, lp, now)
             _upsert_actions(con, lp, now, report)
             _replace_owner_links(con, lp)
+            _replace_themes(con, lp)
             report.plans[lp.meta["plan_id"]] = len(lp.actions)
         _replace_claims(con, claims)
+        _upsert_theme_list(con)
     report.updates += apply_shipped_updates(con, updates_dir)
     from .safekeeping import backup
     backup(con)

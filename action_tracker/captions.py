@@ -154,3 +154,44 @@ def parts_markdown(parts: pd.DataFrame) -> str:
     lines = [f"**Parts: {done} of {len(parts)} completed**"]
     lines += [f"- {md(p.action_id)} {md(p.title)}: {md(label(p.status))}" for p in parts.itertuples()]
     return "\n".join(lines)
+
+
+def theme_matrix_html(matrix: pd.DataFrame, link_of) -> str:
+    """Themes by plans; each cell: actions, completed, in progress, past due, no update, linking to the list."""
+    from .queries import THEMES
+    plans = sorted(matrix["plan_id"].unique())
+    cells = matrix.set_index(["theme", "plan_id"])
+    head = "".join(f"<th>{html(p)}</th>" for p in plans)
+    body = []
+    for t in THEMES:
+        row = [f"<th title='{html(t.definition)}'>{html(t.name)}</th>"]
+        for p in plans:
+            c = cells.loc[(t.theme_id, p)]
+            if int(c["actions"]) == 0:
+                row.append("<td class='none'>—</td>")
+                continue
+            detail = (f"✔ {int(c['Completed'])} · ◐ {int(c['In progress'])} · ◷ {int(c['past due'])} · "
+                      f"? {int(c['No update yet'])}")
+            row.append(f"<td><a href='{html(link_of(p, t.theme_id))}' target='_self'><b>{int(c['actions'])}</b></a>"
+                       f"<br><span class='detail'>{detail}</span></td>")
+        body.append("<tr>" + "".join(row) + "</tr>")
+    return ("<div class='theme-matrix'><style>.theme-matrix table{border-collapse:collapse;width:100%;font-size:.9rem}"
+            ".theme-matrix th,.theme-matrix td{border-bottom:1px solid #e6e6e6;padding:.3rem .5rem;text-align:left;"
+            "vertical-align:top}.theme-matrix thead th{background:#f6f6f6}.theme-matrix .detail{color:#555;"
+            "font-size:.8rem}.theme-matrix .none{color:#999}</style>"
+            f"<table><thead><tr><th>theme</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            "<p class='detail'>Each cell: actions with the theme (primary or other); ✔ completed, ◐ in progress, "
+            "◷ past due (overdue or past due with no update), ? no update yet.</p></div>")
+
+
+def plan_column_markdown(actions: pd.DataFrame, link_of) -> str:
+    """One plan's actions under a theme, for the side-by-side view."""
+    if actions.empty:
+        return "_No action of this plan has this theme._"
+    lines = []
+    for a in actions.itertuples():
+        due = fmt_date(a.due_date)
+        lines.append(f"- [{md(a.action_id)}]({link_of(a.action_id)}) {md(a.title)}  \n"
+                     f"  {md(label(a.status))} · due {due} · {md(a.lead_owner, 'no lead')}"
+                     + ("" if a.primary else " · (other theme)"))
+    return "\n".join(lines)

@@ -16,7 +16,8 @@ from .formulas import guard_frame
 from .history import action_state, history_frame
 from .statuses import NO_UPDATE
 
-ACTION_COLUMNS = ["action_id", "plan", "section", "title", "text", "lead_owner", "lead_basis", "other_owners", "due_date",
+ACTION_COLUMNS = ["action_id", "plan", "section", "title", "theme", "themes", "text", "lead_owner", "lead_basis",
+                  "other_owners", "due_date",
                   "timing_text", "status", "status_date", "stale", "overdue", "past_due_no_update",
                   "original_due_date", "slip_days", "due_precision", "timing_derivation", "deadline_kind",
                   "owner_source", "title_source", "plan_start", "plan_start_source", "kind", "parent_action_id",

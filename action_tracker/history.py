@@ -56,6 +56,14 @@ started AS (
     SELECT action_id, min(effective_date) AS started_on FROM ev
     WHERE status = '{IN_PROGRESS}' GROUP BY action_id
 ),
+themed AS (
+    SELECT x.action_id,
+           any_value(CASE WHEN x.role = 'primary' THEN x.theme_id END) AS theme,
+           any_value(CASE WHEN x.role = 'primary' THEN t.name END) AS theme_name,
+           string_agg(x.theme_id, '; ' ORDER BY x.role DESC, t.position) AS themes,
+           any_value(x.basis) AS theme_basis
+    FROM action_themes x JOIN themes t USING (theme_id) GROUP BY x.action_id
+),
 others AS (
     SELECT ao.action_id, string_agg(o.name, '; ' ORDER BY ao.position) AS other_owners,
            list(ao.owner_id ORDER BY ao.position) AS other_owner_ids
@@ -78,7 +86,8 @@ SELECT a.action_id, a.plan_id, p.title AS plan_title, a.seq, a.kind, a.parent_ac
        coalesce(p.published_day, p.published_start) AS plan_start,
        CASE WHEN p.published_day IS NOT NULL THEN p.published_day_source
             ELSE 'the text: ' || p.published_text END AS plan_start_source,
-       a.source_file, a.line_start, a.line_end, a.repeat_lines
+       a.source_file, a.line_start, a.line_end, a.repeat_lines,
+       th.theme, th.theme_name, th.themes, th.theme_basis
 FROM actions a
 JOIN plans p USING (plan_id)
 LEFT JOIN last_status ls USING (action_id)
@@ -86,6 +95,7 @@ LEFT JOIN last_due ld USING (action_id)
 LEFT JOIN last_lead ll USING (action_id)
 LEFT JOIN started st USING (action_id)
 LEFT JOIN others ot USING (action_id)
+LEFT JOIN themed th USING (action_id)
 LEFT JOIN owners lo ON lo.owner_id = coalesce(ll.lead_owner_id, a.lead_owner_id)
 WHERE a.retired_at IS NULL
 ORDER BY a.plan_id, a.seq
@@ -101,7 +111,7 @@ STATE_COLUMNS = ["action_id", "plan_id", "plan_title", "seq", "kind", "parent_ac
                  "due_precision", "timing_text", "timing_derivation", "deadline_kind", "status", "status_date",
                  "last_note", "last_evidence_url", "last_source", "last_confidence", "last_basis", "started_on",
                  "published_start", "published_precision", "plan_start", "plan_start_source", "source_file",
-                 "line_start", "line_end", "repeat_lines",
+                 "line_start", "line_end", "repeat_lines", "theme", "theme_name", "themes", "theme_basis",
                  *DERIVED_COLUMNS]
 # What the pages need of every counting event (the full record of one action: action_history).
 EVENT_COLUMNS = ["event_id", "action_id", "status", "effective_date"]

@@ -148,10 +148,20 @@ def m003_titles_leads_and_publication_days(con) -> None:
     con.execute("ALTER TABLE plans ADD COLUMN published_day_source VARCHAR")
 
 
+def m004_themes(con) -> None:
+    # A small taxonomy of themes across plans, and each action's primary and other themes.
+    con.execute("""CREATE TABLE themes (theme_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL,
+                                        definition VARCHAR, position INTEGER)""")
+    con.execute("""CREATE TABLE action_themes (action_id VARCHAR NOT NULL, theme_id VARCHAR NOT NULL,
+                                               role VARCHAR NOT NULL, basis VARCHAR,
+                                               PRIMARY KEY (action_id, theme_id))""")
+
+
 MIGRATIONS = [
     (1, "initial schema", m001_initial),
     (2, "evidence basis and plan claims", m002_evidence_basis_and_claims),
     (3, "title sources, lead bases and publication days", m003_titles_leads_and_publication_days),
+    (4, "themes", m004_themes),
 ]
 LATEST = MIGRATIONS[-1][0]
 

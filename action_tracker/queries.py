@@ -13,6 +13,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from loaders.themes import BY_ID as THEMES_BY_ID
+from loaders.themes import THEME_IDS, THEMES
+
 from .history import WINDOW_DAYS, Dataset, due_within, known
 from .statuses import (
     BLOCKED,
@@ -47,6 +50,7 @@ class Filters:
     due: str = "any"
     search: str = ""
     stale_only: bool = False
+    themes: list[str] = field(default_factory=list)  # theme ids: an action matches on any of its themes
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in ([], "", "any", False)}
@@ -104,6 +108,9 @@ def filter_actions(state: pd.DataFrame, f: Filters, as_of: date) -> pd.DataFrame
         df = df[_due_mask(df, f.due, as_of)]
     if f.stale_only:
         df = df[df["stale"]]
+    if f.themes:
+        mine = df["themes"].fillna("").str.split("; ")
+        df = df[mine.map(lambda ts: any(t in f.themes for t in ts))]
     if f.search.strip():
         hay = (df["title"].fillna("") + " " + df["text"].fillna("") + " " + df["action_id"]).str.lower()
         mask = pd.Series(True, index=df.index)
@@ -117,7 +124,7 @@ def options(state: pd.DataFrame) -> dict[str, list[str]]:
     """The values each filter accepts (what a URL may name)."""
     owners = sorted(owners_long(state)["owner"].unique())
     return {"plan": sorted(state["plan_id"].unique()), "section": sorted(state["section"].dropna().unique()),
-            "owner": owners, "status": list(SHOWN), "due": list(DUE_WINDOWS)}
+            "owner": owners, "status": list(SHOWN), "due": list(DUE_WINDOWS), "theme": list(THEME_IDS)}
 
 
 # --- overview -------------------------------------------------------------------------
@@ -198,31 +205,17 @@ def claims_beside_tracker(ds: Dataset, plans: list[str] | None = None) -> pd.Dat
 
 # --- completion over time --------------------------------------------------------------
 
-def completion_over_time(ds: Dataset, plans: list[str] | None = None) -> pd.DataFrame:
-    """Per plan and day from the first publication to as_of: completed (count, share of all actions,
-    share of assessed ones), assessed (actions with any reported status by then), due by then.
+def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame:
+    """Per group and day: the change in completed actions, and actions assessed for the first time.
 
-    An action counts as completed on a day if its latest status by then is Completed, so
-    a Completed that is later reopened stops counting from the day it reopens.
+    Each event's change to "is completed", against the same action's previous event, summed per day:
+    one pass in DuckDB over the two DataFrames (the same code serves the store and snapshots).
     """
-    state = ds.state if not plans else ds.state[ds.state["plan_id"].isin(plans)]
-    if state.empty:
-        return pd.DataFrame(columns=["plan", "date", "completed", "completed_share", "assessed",
-                                     "completed_share_assessed", "due", "actions"])
-    first = pd.to_datetime(state["plan_start"]).fillna(pd.to_datetime(state["published_start"])).min()
-    days = pd.date_range(first, ds.as_of, freq="D")
-    if days.empty:  # a day before the first plan came out: nothing to draw yet
-        out = completion_over_time(Dataset(state.iloc[0:0], ds.events, ds.as_of), None)
-        out.attrs["before"] = True
-        return out
-    # Each event's change to "is completed", against the same action's previous event, summed per day:
-    # one pass in DuckDB over the two DataFrames (the same code serves the store and snapshots).
     import duckdb
-    events, actions = ds.events[["action_id", "status", "effective_date", "event_id"]], state[["action_id", "plan_id"]]
     with duckdb.connect() as mem:
-        mem.register("events", events)
-        mem.register("actions", actions)
-        deltas = mem.sql(f"""
+        mem.register("events", events[["action_id", "status", "effective_date", "event_id"]])
+        mem.register("actions", state[["action_id", "plan_id"]])
+        return mem.sql(f"""
             WITH ev AS (
                 SELECT a.plan_id, e.action_id, e.effective_date::DATE AS day, e.event_id,
                        (e.status = '{COMPLETED}')::INTEGER AS done
@@ -232,8 +225,34 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None) -> pd.Data
                        (row_number() OVER w = 1)::INTEGER AS first
                 FROM ev WINDOW w AS (PARTITION BY action_id ORDER BY day, event_id))
             GROUP BY plan_id, day""").df()
-    plan_ids = sorted(state["plan_id"].unique())
+
+
+def completion_over_time(ds: Dataset, plans: list[str] | None = None, by: str = "plan",
+                         themes: list[str] | None = None) -> pd.DataFrame:
+    """Per plan (or, with by="theme", per primary theme) and day from the first publication to as_of:
+    completed (count, share of all actions, share of assessed ones), assessed (actions with any
+    reported status by then), due by then. The group is in the column `plan` either way.
+
+    An action counts as completed on a day if its latest status by then is Completed, so
+    a Completed that is later reopened stops counting from the day it reopens.
+    """
+    state = ds.state if not plans else ds.state[ds.state["plan_id"].isin(plans)]
+    if themes:
+        state = filter_actions(state, Filters(themes=themes), ds.as_of)
+    if by == "theme":
+        state = state.assign(plan_id=state["theme_name"].fillna("(no theme)"))
+    if state.empty:
+        return pd.DataFrame(columns=["plan", "date", "completed", "completed_share", "assessed",
+                                     "completed_share_assessed", "due", "actions"])
+    first = pd.to_datetime(state["plan_start"]).fillna(pd.to_datetime(state["published_start"])).min()
+    days = pd.date_range(first, ds.as_of, freq="D")
+    if days.empty:  # a day before the first plan came out: nothing to draw yet
+        out = completion_over_time(Dataset(state.iloc[0:0], ds.events, ds.as_of), None)
+        out.attrs["before"] = True
+        return out
+    deltas = _completion_deltas(ds.events, state)
     deltas["day"] = pd.to_datetime(deltas["day"])
+    plan_ids = sorted(state["plan_id"].unique())
 
     def running(col):
         return (deltas.pivot_table(index="day", columns="plan_id", values=col, aggfunc="sum", fill_value=0)
@@ -259,7 +278,7 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None) -> pd.Data
 
 # --- timeline --------------------------------------------------------------------------
 
-GROUPS = ("plan", "section", "owner")
+GROUPS = ("plan", "section", "owner", "theme")
 
 
 def timeline_rows(ds: Dataset, df: pd.DataFrame, group_by: str = "plan") -> pd.DataFrame:
@@ -274,8 +293,11 @@ def timeline_rows(ds: Dataset, df: pd.DataFrame, group_by: str = "plan") -> pd.D
     out["start"] = start
     out["end"] = due.fillna(pd.Timestamp(ds.as_of))
     out["milestone"] = out["end"] <= out["start"]
-    key = {"plan": "plan_id", "section": "section", "owner": "lead_owner"}[group_by]
-    out["group"] = out[key].fillna("(no owner named)" if group_by == "owner" else "—")
+    if group_by == "section":  # "EU 1.1 Deploy and scale AI Factories": a section is named with its plan
+        out["group"] = out["plan_id"] + " " + out["section"].fillna("—").str.split(" > ").str[-1]
+    else:
+        key = {"plan": "plan_id", "owner": "lead_owner", "theme": "theme_name"}[group_by]
+        out["group"] = out[key].fillna({"owner": "(no owner named)", "theme": "(no theme)"}.get(group_by, "—"))
     out["sort_due"] = due  # no due date sorts last
     out["shown_as"] = shown_as(out)
     return out.sort_values(["group", "sort_due", "action_id"], na_position="last").reset_index(drop=True)
@@ -370,3 +392,51 @@ def lead_basis_counts(state: pd.DataFrame) -> pd.DataFrame:
     """Per plan: how many leads are stated, implied, plan-level (or changed by an update)."""
     counts = state.groupby(["plan_id", state["lead_basis"].fillna("none")]).size().unstack(fill_value=0)
     return counts.reindex(columns=["stated", "implied", "plan", "update"], fill_value=0)
+
+
+
+# --- themes across plans -------------------------------------------------------------------
+
+MATRIX_MEASURES = ("actions", COMPLETED, IN_PROGRESS, "past due", NO_UPDATE)
+
+
+def theme_matrix(state: pd.DataFrame) -> pd.DataFrame:
+    """Plans by themes: for each (theme, plan), the actions with that theme (primary or other), how
+    many are completed, in progress, past due (reported overdue or past due with no update), no update."""
+    long = state.assign(theme=state["themes"].fillna("").str.split("; ")).explode("theme")
+    long = long[long["theme"].isin(THEME_IDS)]
+    past_due = long["overdue"] | long["past_due_no_update"]
+    long = long.assign(**{"past due": past_due, COMPLETED: long["status"] == COMPLETED,
+                          IN_PROGRESS: long["status"] == IN_PROGRESS, NO_UPDATE: long["status"] == NO_UPDATE})
+    g = long.groupby(["theme", "plan_id"])
+    out = pd.DataFrame({"actions": g.size(), **{m: g[m].sum().astype(int) for m in MATRIX_MEASURES[1:]}})
+    full = pd.MultiIndex.from_product([list(THEME_IDS), sorted(state["plan_id"].unique())], names=["theme", "plan_id"])
+    return out.reindex(full, fill_value=0).reset_index()
+
+
+def theme_actions(state: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """Every action with a theme (primary first), plan by plan, with what the side-by-side view shows."""
+    has = state["themes"].fillna("").str.split("; ").map(lambda ts: theme in ts)
+    out = state[has].assign(primary=state.loc[has, "theme"] == theme)
+    return out.sort_values(["plan_id", "primary", "due_date", "action_id"], ascending=[True, False, True, True],
+                           na_position="last")
+
+
+def delivered_summary(state: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """Per plan, for one theme: actions, completed, in progress, status known, and the completed titles."""
+    acts = theme_actions(state, theme)
+    rows = []
+    for plan, g in acts.groupby("plan_id"):
+        done = g[g["status"] == COMPLETED]
+        rows.append({"plan": plan, "actions": len(g), COMPLETED: len(done),
+                     IN_PROGRESS: int((g["status"] == IN_PROGRESS).sum()), "status known": int(known(g).sum()),
+                     "completed": "; ".join(done["title"].head(5))})
+    return pd.DataFrame(rows, columns=["plan", "actions", COMPLETED, IN_PROGRESS, "status known", "completed"])
+
+
+def theme_name(theme_id: str) -> str:
+    t = THEMES_BY_ID.get(theme_id)
+    return t.name if t else theme_id
+
+
+__all__ += ["theme_matrix", "theme_actions", "delivered_summary", "theme_name", "THEMES", "THEMES_BY_ID"]

@@ -13,7 +13,7 @@ from datetime import date
 from .queries import DUE_WINDOWS, GROUPS, Filters
 from .statuses import MIN_CONFIDENCE
 
-MULTI = {"plan": "plans", "section": "sections", "owner": "owners", "status": "statuses"}
+MULTI = {"plan": "plans", "section": "sections", "owner": "owners", "status": "statuses", "theme": "themes"}
 
 
 @dataclass

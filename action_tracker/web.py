@@ -160,7 +160,7 @@ def sidebar_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> N
 
 
 def filter_widgets(ds: Dataset, opts: dict[str, list[str]],
-                   which=("plan", "section", "owner", "status", "due", "stale", "q"), container=None) -> queries.Filters:
+                   which=("plan", "theme", "section", "owner", "status", "due", "stale", "q"), container=None) -> queries.Filters:
     """Filter widgets bound to the URL; returns the filters they hold."""
     box = container or st.sidebar
     f = queries.Filters()
@@ -182,6 +182,9 @@ def filter_widgets(ds: Dataset, opts: dict[str, list[str]],
             f.due = st.selectbox("Due", list(queries.DUE_WINDOWS), key="due", bind="query-params",
                                  help="overdue: reported open and past its due date; past due, no update: past its "
                                       "due date with nothing reported.")
+        if "theme" in which:
+            f.themes = st.multiselect("Theme", opts["theme"], key="theme", bind="query-params",
+                                      help="  \n".join(f"**{t.theme_id}**: {md(t.name)}" for t in queries.THEMES))
         if "stale" in which:
             f.stale_only = st.checkbox("Only stale evidence", key="stale", bind="query-params",
                                        help="Actions whose latest evidence is older than the stale threshold.")

@@ -20,6 +20,8 @@ from . import au, cn, csv_plan, eu, uk, us
 from .common import Action, LoaderError
 from .leads import settle_leads
 from .owners import OwnerRegistry
+from .themes import read_reviewed as read_reviewed_themes
+from .themes import suggest as suggest_themes
 from .timing import publication_window
 
 PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
@@ -102,7 +104,33 @@ def load_all(plans_dir: Path = PLANS_DIR, registry: OwnerRegistry | None = None)
     registry = registry or OwnerRegistry.load()
     loaded = [load_plan(e, plans_dir, registry) for e in read_manifest(plans_dir)]
     apply_reviewed_titles(loaded, plans_dir / "titles.csv")
+    apply_themes(loaded, plans_dir / "themes.csv")
     return loaded
+
+
+def apply_themes(loaded: list[LoadedPlan], path: Path) -> None:
+    """Themes from the reviewed file; a plan with any action there must have every action there.
+    Other plans keep their own `themes` column, else the rule's suggestion (basis 'rule'), else none."""
+    reviewed = read_reviewed_themes(path)
+    actions = {a.action_id: a for lp in loaded for a in lp.actions}
+    for aid in reviewed:
+        if aid not in actions and any(aid.startswith(lp.meta["plan_id"] + "-") for lp in loaded):
+            raise LoaderError(path, "no action has this id", None, "action_id", aid)
+    for lp in loaded:
+        ids = [a.action_id for a in lp.actions]
+        covered = [i for i in ids if i in reviewed]
+        if covered and len(covered) != len(ids):
+            missing = [i for i in ids if i not in reviewed]
+            raise LoaderError(path, f"every action of plan {lp.meta['plan_id']} needs a primary theme; missing: "
+                                    f"{', '.join(missing[:10])}", None, "action_id", missing[0])
+        for a in lp.actions:
+            if a.action_id in reviewed:
+                r = reviewed[a.action_id]
+                a.theme, a.other_themes, a.theme_basis = r.primary, r.others, r.basis
+            elif a.theme is None:
+                rule = suggest_themes(f"{a.title}. {a.text}", a.section)
+                if rule:
+                    a.theme, a.other_themes, a.theme_basis = rule[0], tuple(rule[1:3]), "rule"
 
 
 TITLE_LIMIT = 80

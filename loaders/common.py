@@ -54,6 +54,9 @@ class Action:
     repeats: list[int] = dataclasses.field(default_factory=list)  # lines printing it again
     title_source: str = "rule"  # reviewed (data/plans/titles.csv), heading (the document's own), rule
     lead_basis: str | None = None  # stated, implied or plan (see loaders/leads.py); None: no lead
+    theme: str | None = None  # primary theme (loaders/themes.py)
+    other_themes: tuple[str, ...] = ()
+    theme_basis: str | None = None  # reviewed (data/plans/themes.csv), plan (a CSV plan's column), rule
 
     def check(self) -> None:
         if self.deadline_kind not in DEADLINE_KINDS:

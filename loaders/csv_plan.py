@@ -11,6 +11,7 @@ Columns (header names exact, any order; only `text` is required):
     due_date       YYYY-MM-DD; empty when the plan gives none
     timing_text    the words the due date comes from ("by end of 2026")
     deadline_kind  dated | open-ended | recurring (default: dated with a due date, else open-ended)
+    themes         "primary; other; other", theme ids of loaders/themes.py (default: by rule)
 
 The file must be UTF-8 (a byte-order mark is fine) and comma-separated. Owners are matched
 to data/owners.csv by name or alias; a name it does not know becomes a new owner.
@@ -26,9 +27,10 @@ from pathlib import Path
 
 from .common import DEADLINE_KINDS, Action, LoaderError, short_title
 from .owners import Owner, OwnerRegistry
+from .themes import parse_column
 
 COLUMNS = ("action_id", "section", "title", "text", "lead_owner", "other_owners", "due_date",
-           "timing_text", "deadline_kind")
+           "timing_text", "deadline_kind", "themes")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -96,7 +98,10 @@ def load(path: Path, plan: dict, registry: OwnerRegistry) -> list[Action]:
         lead = _owner(registry, row["lead_owner"], plan["jurisdiction"]) if row.get("lead_owner") else None
         others = [_owner(registry, n, plan["jurisdiction"])
                   for n in (row.get("other_owners") or "").split(";") if n.strip()]
+        themes = parse_column(row.get("themes", ""), path, row_no)
         actions.append(Action(
+            theme=themes[0] if themes else None, other_themes=themes[1] if themes else (),
+            theme_basis="plan" if themes else None,
             action_id=aid, plan_id=plan["plan_id"], seq=len(actions) + 1, kind="action",
             section=row.get("section") or "", title=row.get("title") or short_title(row["text"]),
             text=row["text"], source_file=path.name, line_start=row_no, line_end=row_no,

@@ -4,14 +4,16 @@ import streamlit as st
 
 from action_tracker import charts, queries, web
 
-cur, ds, f = web.page("Completion over time", "completion", filters=("plan",))
+cur, ds, f = web.page("Completion over time", "completion", filters=("plan", "theme"))
 with st.sidebar:
+    per = st.radio("One line per", ["plan", "theme"], key="per", bind="query-params", horizontal=True,
+                   help="theme: each action counted under its primary theme")
     measure = st.radio("Measure", ["count", "share", "share of assessed"], key="measure", bind="query-params",
                        help="count: number of actions; share: of all the plan's actions; share of assessed: of "
                             "the actions with a reported status by that day")
 
 web.claims_box(ds, f.plans)
-curve = queries.completion_over_time(ds, f.plans)
+curve = queries.completion_over_time(ds, f.plans, by=per, themes=f.themes)
 if curve.empty:
     web.empty(f"No plan had come out by {ds.as_of:%d %b %Y}: there is nothing to draw yet."
               if curve.attrs.get("before") else "No action matches these filters.")

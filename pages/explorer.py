@@ -7,7 +7,7 @@ from action_tracker.text import md
 from loaders import source_excerpt
 
 cur, ds, f = web.page("Actions explorer", "explorer",
-                            filters=("plan", "section", "owner", "status", "due", "stale", "q"))
+                            filters=("plan", "theme", "section", "owner", "status", "due", "stale", "q"))
 found = queries.filter_actions(ds.state, f, ds.as_of)
 
 ids = list(found["action_id"]) or list(ds.state["action_id"])

@@ -5,15 +5,17 @@ import streamlit as st
 from action_tracker import captions, charts, queries, web
 from action_tracker.statuses import fmt_date
 
-cur, ds, f = web.page("AI action plans: are governments delivering?", "overview", sidebar_last=True)
-summary = queries.summary(ds.state, ds.as_of)
+cur, ds, f = web.page("AI action plans: are governments delivering?", "overview", filters=("plan", "theme"),
+                      sidebar_last=True)
+state = queries.filter_actions(ds.state, f, ds.as_of)
+summary = queries.summary(state, ds.as_of)
 total = summary.loc["All plans"]
 
 st.markdown(captions.coverage_line(total, ds))
 # The status mix first: it answers "how far along is each plan" before anything else loads.
-st.markdown(charts.status_mix_html(queries.status_mix(ds.state)), unsafe_allow_html=True)
+st.markdown(charts.status_mix_html(queries.status_mix(state)), unsafe_allow_html=True)
 web.headline_metrics(total)
-web.claims_box(ds)
+web.claims_box(ds, f.plans)
 
 # Small tables as plain HTML: the data grid's JavaScript would delay the first paint by ~0.3 s.
 st.subheader("Per plan")
@@ -23,7 +25,7 @@ st.markdown(charts.html_table(queries.plan_table(summary), links={"plan": web.li
 st.caption(web.plan_titles(ds))
 
 st.subheader("Recent updates")
-recent = queries.recent_updates(ds.state, 10)
+recent = queries.recent_updates(state, 10)
 if recent.empty:
     web.empty("No status has been reported for any action yet: every action shows No update yet.")
 else:
@@ -31,7 +33,7 @@ else:
                 unsafe_allow_html=True)
 
 st.subheader("Most overdue (reported open, past the due date)")
-overdue = queries.most_overdue(ds.state, 10)
+overdue = queries.most_overdue(state, 10)
 if overdue.empty:
     web.empty("No action reported open is past its due date on this day.")
 else:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from action_tracker import captions, charts, queries, web
 
-cur, ds, f = web.page("Owners", "owners", filters=("plan",))
+cur, ds, f = web.page("Owners", "owners", filters=("plan", "theme"))
 with st.sidebar:
     role = st.radio("Count the actions an owner", ["leads", "is named in"], key="role", bind="query-params")
     leads = st.radio("Leads counted", list(queries.LEAD_BASES), index=2, key="leads", bind="query-params",

@@ -4,7 +4,7 @@ import streamlit as st
 
 from action_tracker import charts, queries, web
 
-cur, ds, f = web.page("Timeline", "timeline", filters=("plan", "owner", "status", "due"))
+cur, ds, f = web.page("Timeline", "timeline", filters=("plan", "theme", "owner", "status", "due"))
 with st.sidebar:
     group = st.selectbox("Group by", list(queries.GROUPS), key="group", bind="query-params")
     per_page = st.selectbox("Rows per page", [50, 100, 200], key="rows", bind="query-params")

@@ -321,3 +321,62 @@ def test_the_parts_of_eu_4_02_are_actions_of_their_own(actions):
     assert parts[2].text == "a pilot AI apprenticeship programme with industry"
     assert parts[2].line_start == 386 and parts[0].line_start == 375  # across the page break
     assert all(p.lead_owner_id == actions["EU-4-02"].lead_owner_id for p in parts)
+
+
+PRIMARY_THEMES = {
+    "US": {"compute": 12, "data": 7, "energy": 4, "export": 7, "industry": 3, "international": 2, "public-sector": 11,
+           "regulation": 12, "research": 6, "safety": 25, "skills": 8, "workforce": 5},
+    "CN": {"compute": 1, "data": 1, "energy": 1, "industry": 2, "international": 4, "public-sector": 1,
+           "regulation": 1, "research": 1, "safety": 1},
+    "AU": {"compute": 3, "data": 3, "industry": 8, "international": 4, "public-sector": 5, "regulation": 7,
+           "research": 1, "safety": 5, "skills": 5, "workforce": 3},
+    "EU": {"compute": 12, "data": 3, "energy": 1, "industry": 6, "international": 1, "regulation": 4, "research": 3,
+           "skills": 11},
+    "UK": {"compute": 6, "data": 7, "industry": 4, "public-sector": 16, "regulation": 5, "research": 1, "safety": 2,
+           "skills": 9},
+}
+
+
+def test_every_action_has_a_primary_theme_and_the_counts_per_plan(by_plan):
+    from collections import Counter
+    for pid, acts in by_plan.items():
+        assert all(a.theme and len(a.other_themes) <= 2 and a.theme not in a.other_themes for a in acts), pid
+        assert dict(Counter(a.theme for a in acts)) == PRIMARY_THEMES[pid], pid
+        assert len(PRIMARY_THEMES[pid]) >= 5  # each plan has actions under several themes
+
+
+@pytest.mark.parametrize("action_id, primary, others", [
+    ("US-17-01", "energy", ()), ("US-27-01", "export", ()), ("US-05-03", "workforce", ()),
+    ("US-02-03", "safety", ("international",)), ("CN-10", "safety", ("regulation",)), ("CN-06", "data", ()),
+    ("AU-C22", "safety", ()), ("AU-C19", "public-sector", ()), ("EU-1.2-01", "compute", ("industry",)),
+    ("EU-5-01", "regulation", ()), ("EU-4-02-3", "skills", ("industry",)), ("UK-R23", "safety", ("research",)),
+    ("UK-R18", "skills", ()), ("UK-R41", "public-sector", ("compute",)),
+])
+def test_named_theme_assignments(actions, action_id, primary, others):
+    a = actions[action_id]
+    assert (a.theme, a.other_themes) == (primary, others)
+
+
+def test_theme_review_file_is_checked(tmp_path):
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    text = (plans / "themes.csv").read_text(encoding="utf-8")
+    (plans / "themes.csv").write_text(text.replace("UK-R50,industry,compute", "UK-R50,astrology,compute"),
+                                      encoding="utf-8")
+    with pytest.raises(LoaderError, match="column 'primary': not a theme.*value 'astrology'"):
+        load_all(plans)
+    (plans / "themes.csv").write_text("\n".join(l for l in text.splitlines() if not l.startswith("UK-R50,")) + "\n",
+                                      encoding="utf-8")
+    with pytest.raises(LoaderError, match="every action of plan UK needs a primary theme; missing: UK-R50"):
+        load_all(plans)
+
+
+def test_a_csv_plan_carries_its_own_themes_or_gets_them_by_rule(tmp_path):
+    from .small import csv_plans
+    plans = csv_plans(tmp_path / "plans", ("NZ", "Test plan", "New Zealand", "2025"))
+    (plans / "nz.csv").write_text("action_id,text,themes\nNZ-1,Do one thing.,skills; workforce\n"
+                                  "NZ-2,Build a national compute facility.,\nNZ-3,Do another.,\n", encoding="utf-8")
+    acts = {a.action_id: a for a in load_all(plans)[0].actions}
+    assert (acts["NZ-1"].theme, acts["NZ-1"].other_themes, acts["NZ-1"].theme_basis) == ("skills", ("workforce",), "plan")
+    assert (acts["NZ-2"].theme, acts["NZ-2"].theme_basis) == ("compute", "rule")
+    assert acts["NZ-3"].theme is None  # nothing to go on: no theme is invented

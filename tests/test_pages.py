@@ -22,6 +22,7 @@ PAGES = {
     "pages/updates.py": "Download the template",
     "pages/snapshots.py": "A snapshot freezes a view",
     "pages/methodology.py": "No update yet",
+    "pages/compare.py": "Themes by plan",
 }
 
 
@@ -370,3 +371,29 @@ def test_repeated_wrong_passwords_lock_the_editor_out(seed_db, monkeypatch):
     at.text_input[1].input("s3cret-enough")  # the right one, straight after: refused for now
     at.button[0].click().run()
     assert uploaders(at) == 0 and any("Too many failed sign-ins" in e.value for e in at.error)
+
+
+def test_compare_answers_who_committed_to_a_safety_institute_and_its_status(seed_db):
+    at = open_page("pages/compare.py", focus="safety", q="safety institute")
+    text = " ".join(m.value for m in at.markdown)
+    assert "AU-C22" in text and "Establish an AI Safety Institute" in text
+    assert "UK-R23" in text and "Support and grow the AI Safety Institute" in text
+    matrix = next(m.value for m in at.markdown if "theme-matrix" in m.value)
+    assert "explorer?plan=UK&amp;theme=skills" in matrix and "Skills and talent" in matrix
+
+
+def test_theme_filter_and_per_theme_views(seed_db):
+    at = open_page("pages/explorer.py", theme="energy")
+    from action_tracker.db import connect
+    from action_tracker.history import action_state
+    st.cache_resource.clear()
+    state = action_state(connect(seed_db, read_only=True))
+    st.cache_resource.clear()
+    energy = state["themes"].str.contains("energy")
+    at = open_page("pages/explorer.py", theme="energy")
+    assert sorted(at.dataframe[-1].value["action_id"]) == sorted(state.loc[energy, "action_id"])
+    at = open_page("pages/completion.py", per="theme")
+    names = [t["name"] for t in chart(at)["data"]]
+    assert "Skills and talent completed" in names and "Energy for AI due by then" in names
+    at = open_page("pages/timeline.py", group="theme", plan="UK")
+    assert "<b>Public-sector adoption</b>" in chart(at)["layout"]["yaxis"]["categoryarray"]

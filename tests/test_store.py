@@ -208,7 +208,7 @@ def test_a_store_built_before_titles_leads_and_parts_keeps_its_ids_and_history(t
     # publication days or plan-level leads, and only the evidence it shipped.
     old = tmp_path / "old-plans"
     shutil.copytree(PLANS, old)
-    for name in ("titles.csv", "eu_commitments.csv", "claims.csv"):
+    for name in ("titles.csv", "eu_commitments.csv", "claims.csv", "themes.csv"):
         (old / name).unlink()
     manifest = (old / "manifest.toml").read_text(encoding="utf-8")
     manifest = "\n".join(line for line in manifest.splitlines()
