@@ -10,6 +10,7 @@
     verify                          read the store end to end; check the upload archive
     rebuild --out F                 a new store from the plan documents and the upload archive
     restore [--backup F]            put the latest backup back in place
+    publish OUT [--as-of D]         the public edition: a static site (pages, open data, feeds)
     report SNAPSHOT_ID --out F      a self-contained HTML report of a snapshot
     convert-evidence SRC --out F    status facts that name actions by a quote (../shared/evidence/)
                                     -> a file in the upload format, with the basis of each fact;
@@ -177,6 +178,15 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args) -> int:
+    from .publish import publish
+    counts = publish(connect(args.db, read_only=True, wait=args.wait), Path(args.out),
+                     as_of=date.fromisoformat(args.as_of) if args.as_of else None, base_url=args.base_url or "")
+    print(f"{args.out}: {counts['files']} files, {counts['actions']} actions; preview with "
+          f"`python -m http.server -d {args.out}`")
+    return EXIT_OK
+
+
 def cmd_convert_evidence(args) -> int:
     from .evidence import convert
     n = convert(connect(args.db, read_only=True, wait=args.wait), Path(args.source), Path(args.out))
@@ -231,6 +241,11 @@ def parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="put the latest backup (or --backup FILE) back in place")
     rs.add_argument("--backup", help="a file in backups/ (default: the latest)")
     rs.set_defaults(fn=cmd_restore)
+    pb = sub.add_parser("publish", help="the public edition: a static site any host can serve")
+    pb.add_argument("out", help="the folder to write (empty, or a site published before)")
+    pb.add_argument("--as-of", help="YYYY-MM-DD: the tracker as it stood that day")
+    pb.add_argument("--base-url", help="where the site will be served (for the feeds' absolute links)")
+    pb.set_defaults(fn=cmd_publish)
     c = sub.add_parser("convert-evidence", help="quote-based status facts -> upload format")
     c.add_argument("source")
     c.add_argument("--out", required=True)

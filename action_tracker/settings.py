@@ -37,6 +37,8 @@ class Settings:
         "env": "ACTION_TRACKER_LOCAL_EDITING", "doc": "1: whoever uses the dashboard may edit (a laptop only)"})
     editors: dict = field(default_factory=dict, metadata={
         "env": "ACTION_TRACKER_EDITORS", "doc": "name:password pairs, comma-separated ([editors] in secrets.toml too)"})
+    publish_dir: Path | None = field(default=None, metadata={
+        "env": "ACTION_TRACKER_PUBLISH_DIR", "doc": "if set, the dashboard republishes the public edition there after each upload"})
     stale_days: int = field(default=180, metadata={
         "env": "ACTION_TRACKER_STALE_DAYS", "doc": "an action whose latest evidence is older than this is stale"})
 
@@ -58,6 +60,7 @@ class Settings:
             local_editing=env.get("ACTION_TRACKER_LOCAL_EDITING") == "1",
             editors=editors,
             stale_days=int(_number(env, "ACTION_TRACKER_STALE_DAYS", 180)),
+            publish_dir=Path(env["ACTION_TRACKER_PUBLISH_DIR"]) if env.get("ACTION_TRACKER_PUBLISH_DIR") else None,
         )
 
 

@@ -345,3 +345,18 @@ def claims_box(ds: Dataset, plans: list[str] | None = None) -> None:
 @st.cache_data(show_spinner=False)
 def methodology_text() -> str:
     return (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+
+
+def republish(cur) -> None:
+    """Republish the public edition after an upload, when ACTION_TRACKER_PUBLISH_DIR is set (off by default)."""
+    from .settings import current
+    target = current().publish_dir
+    if target is None:
+        return
+    from .publish import publish
+    try:
+        counts = publish(cur, target)
+    except Exception as e:  # the upload stands; say what went wrong with the site
+        st.warning(f"The public edition could not be republished: {md(str(e))}", icon="⚠️")
+    else:
+        st.info(f"The public edition in {md(str(target))} was republished ({counts['files']} files).", icon="🌐")

@@ -75,6 +75,7 @@ if file is not None:
             st.error(f"Nothing was applied: {md(str(e))}")
         else:
             st.success(f"{result.message}. Every page now shows the new statuses.", icon="✅")
+            web.republish(cur)
         bar.empty()
 
 st.subheader("Uploads so far")

@@ -1,0 +1,196 @@
+"""The public edition: a static site with the same numbers, links that resolve, open data, feeds,
+calendars, escaped text, byte-identical rebuilds, and pages that work from file:// offline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import feedparser
+import pandas as pd
+import pytest
+from icalendar import Calendar
+from playwright.sync_api import sync_playwright
+
+from action_tracker import history, queries
+from action_tracker.__main__ import main
+from action_tracker.build import build
+from action_tracker.db import connect
+from action_tracker.errors import InputError
+from action_tracker.publish import publish
+
+from .browser import launch
+from .conftest import ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pub") / "tracker.duckdb"
+    con = connect(path)
+    build(con)  # the plans and the shipped evidence, as `make run` builds them
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(store, tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    con = connect(store, read_only=True)
+    publish(con, out)
+    con.close()
+    return out
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k in ("href", "src") and v:
+                self.links.append(v)
+
+
+def test_every_action_has_its_page_and_every_internal_link_resolves(site, store):
+    state = history.action_state(connect(store, read_only=True))
+    for aid in state["action_id"]:
+        assert (site / "actions" / aid / "index.html").exists(), aid
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > len(state)
+    broken = []
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            target = urlparse(link)
+            if target.scheme or link.startswith("#"):
+                continue  # an outside address (evidence) or an anchor on the page
+            if not (page.parent / target.path).resolve().exists():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+    assert broken == []
+
+
+def test_the_index_numbers_equal_the_dashboard_queries(site, store):
+    ds = history.load_dataset(connect(store, read_only=True))
+    total = queries.summary(ds.state, ds.as_of).loc["All plans"]
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert f"Status known for {int(total['assessed'])} of {int(total['actions'])} actions" in index
+    metrics = dict(re.findall(r"<span>([^<]+)</span><b>([^<]+)</b>", index))
+    assert metrics["Completed"] == str(int(total["Completed"])) and metrics["Overdue"] == str(int(total["overdue"]))
+    assert metrics["Past due, no update"] == str(int(total["past_due_no_update"]))
+    assert "UK: claimed 38 of 50 · evidence here for" in index
+    listing = (site / "actions" / "index.html").read_text(encoding="utf-8")
+    assert listing.count("<tr data-plan=") == len(ds.state)
+
+
+def test_open_data_round_trips(site, store):
+    con = connect(store, read_only=True)
+    state = history.action_state(con)
+    data = json.loads((site / "data" / "actions.json").read_text(encoding="utf-8"))
+    assert sorted(d["action_id"] for d in data) == sorted(state["action_id"])
+    by_id = {d["action_id"]: d for d in data}
+    s = state.set_index("action_id")
+    for aid in ("UK-R24", "US-24-01", "EU-4-02-3"):
+        assert by_id[aid]["status"] == s.loc[aid, "status"] and by_id[aid]["title"] == s.loc[aid, "title"]
+    csv = pd.read_csv(site / "data" / "actions.csv", keep_default_na=False)
+    assert list(csv["action_id"]) == [d["action_id"] for d in data]
+    hist = json.loads((site / "data" / "history.json").read_text(encoding="utf-8"))
+    assert len(hist) == con.execute("SELECT count(*) FROM status_events").fetchone()[0]
+    schema = json.loads((site / "data" / "actions.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["items"]["properties"]) == set(data[0])
+    uk = json.loads((site / "data" / "UK" / "actions.json").read_text(encoding="utf-8"))
+    assert {d["plan"] for d in uk} == {"UK"} and len(uk) == 50
+
+
+def test_feed_entries_match_the_status_events(site, store):
+    events = history.counting_events(connect(store, read_only=True), date.today())
+    feed = feedparser.parse((site / "feeds" / "all.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == len(events) == 71
+    ids = {e.id for e in feed.entries}
+    assert ids == {f"urn:action-tracker:event:{i}" for i in events["event_id"]}
+    uk = feedparser.parse((site / "feeds" / "UK.xml").read_bytes())
+    assert uk.entries and all(e.title.startswith("UK-") for e in uk.entries)
+
+
+def test_calendar_events_match_the_due_dates(site, store):
+    state = history.action_state(connect(store, read_only=True))
+    cal = Calendar.from_ical((site / "calendar" / "all.ics").read_bytes())
+    got = {(str(e["uid"]), e.decoded("dtstart")) for e in cal.walk("VEVENT")}
+    dated = state.dropna(subset=["due_date"])
+    assert got == {(f"{a}@action-tracker", d) for a, d in zip(dated["action_id"], dated["due_date"])}
+
+
+def test_publishing_twice_gives_byte_identical_files(store, tmp_path):
+    def digest(folder: Path) -> dict[str, str]:
+        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+    con = connect(store, read_only=True)
+    publish(con, tmp_path / "one")
+    publish(con, tmp_path / "two")
+    first = digest(tmp_path / "one")
+    assert first == digest(tmp_path / "two")
+    publish(con, tmp_path / "one")  # republishing over a published site replaces it
+    assert digest(tmp_path / "one") == first
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(InputError, match="not empty"):
+        publish(con, tmp_path / "mine")
+    assert (tmp_path / "mine" / "notes.txt").exists()
+
+
+def test_as_of_publishes_the_tracker_as_it_stood(store, tmp_path, capsys):
+    assert main(["--db", str(store), "publish", str(tmp_path / "oct"), "--as-of", "2025-10-01"]) == 0
+    assert "http.server" in capsys.readouterr().out
+    data = {d["action_id"]: d for d in json.loads((tmp_path / "oct" / "data" / "actions.json").read_text())}
+    assert data["UK-R04"]["status"] == "No update yet" and data["UK-R01"]["status"] == "Completed"
+    assert "the tracker as of 01 Oct 2025" in (tmp_path / "oct" / "index.html").read_text(encoding="utf-8")
+
+
+def test_user_text_is_escaped_in_the_published_site(tmp_path):
+    from .small import add_event, csv_plans, d
+    payload = "<img src=x onerror=alert(1)> <script>alert(2)</script> [x](javascript:alert(3))"
+    plans = csv_plans(tmp_path / "plans", ("HX", "Hostile plan", "Hostilia", "2025-01"))
+    (plans / "hx.csv").write_text("action_id,title,text,lead_owner,due_date\n"
+                                  f'HX-1,"T {payload}","Text {payload}","Owner {payload}",{d(5)}\n', encoding="utf-8")
+    con = connect(tmp_path / "h.duckdb")
+    build(con, plans_dir=plans, updates_dir=None)
+    add_event(con, "HX-1", "In progress", d(-1), note=f"N {payload}", evidence_url="javascript:alert(4)")
+    publish(con, tmp_path / "site")
+    for page in (tmp_path / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<script>alert" not in text, page
+        assert "href='javascript" not in text and 'href="javascript' not in text, page
+    assert "&lt;img src=x" in (tmp_path / "site" / "actions" / "HX-1" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_the_site_works_from_disk_with_the_network_off(site):
+    with sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, offline=True)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((site / "index.html").as_uri())
+        page.locator(".status-mix .seg").first.wait_for(state="visible")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "public-index.png"))
+        page.goto((site / "actions" / "index.html").as_uri())
+        page.fill("#q", "growth zones")
+        assert re.match(r"^\d+ of 250 actions$", page.locator("#count").inner_text())
+        assert page.locator("table.actions tbody tr:not([hidden])").count() >= 1
+        page.goto((site / "plans" / "UK" / "index.html").as_uri())
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=30_000)
+        page.goto((site / "actions" / "UK-R24" / "index.html").as_uri())
+        evidence = page.locator("#latest-evidence")
+        assert "Blocked" in evidence.inner_text() and evidence.bounding_box()["y"] < 900
+        page.screenshot(path=str(ARTIFACTS / "public-action.png"))
+        assert all(u.startswith("file://") for u in requests), [u for u in requests if not u.startswith("file")]
+        context.close()
+        browser.close()
