@@ -134,30 +134,31 @@ SUMMARY_COLUMNS = ["actions", "assessed", "coverage", COMPLETED, IN_PROGRESS, NO
                    "completed_share", "completed_share_assessed", "latest_evidence"]
 
 
-def _summary_row(g: pd.DataFrame, as_of: date) -> dict:
-    counts = g["status"].value_counts()
-    assessed = int(known(g).sum())
-    row = {"actions": len(g), "assessed": assessed, "coverage": assessed / len(g) if len(g) else 0.0}
-    for s in SHOWN:
-        row[s] = int(counts.get(s, 0))
-    row["overdue"] = int(g["overdue"].sum())
-    row["past_due_no_update"] = int(g["past_due_no_update"].sum())
-    row["due_next_90"] = int(due_within(g, as_of, WINDOW_DAYS).sum())
-    row["no_due_date"] = int(g["due_date"].isna().sum())
-    row["stale"] = int(g["stale"].sum())
-    row["completed_share"] = row[COMPLETED] / len(g) if len(g) else 0.0
-    row["completed_share_assessed"] = row[COMPLETED] / assessed if assessed else float("nan")
-    row["latest_evidence"] = g["status_date"].dropna().max() if g["status_date"].notna().any() else None
-    return row
-
-
 def summary(state: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Per plan and overall: actions, how many have a reported status (coverage), by status, overdue
     (reported), past due with no update, due in the next 90 days, stale, completed shares of all
-    actions and of assessed ones, and the day of the latest evidence."""
-    rows = [{"plan": plan, **_summary_row(g, as_of)} for plan, g in state.groupby("plan_id", sort=True)]
-    rows.append({"plan": "All plans", **_summary_row(state, as_of)})
-    return pd.DataFrame(rows, columns=["plan"] + SUMMARY_COLUMNS).set_index("plan")
+    actions and of assessed ones, and the day of the latest evidence. One grouped pass of sums: the
+    overview runs this on every view."""
+    flags = pd.DataFrame({
+        "plan_id": state["plan_id"].to_numpy(), "actions": 1, "assessed": known(state).to_numpy(),
+        **{s: (state["status"] == s).to_numpy() for s in SHOWN},
+        "overdue": state["overdue"].to_numpy(), "past_due_no_update": state["past_due_no_update"].to_numpy(),
+        "due_next_90": due_within(state, as_of, WINDOW_DAYS).to_numpy(),
+        "no_due_date": state["due_date"].isna().to_numpy(), "stale": state["stale"].to_numpy(),
+    })
+    counts = flags.groupby("plan_id", sort=True).sum().astype(int)
+    counts.loc["All plans"] = flags.drop(columns="plan_id").sum().astype(int)
+    days = pd.to_datetime(state["status_date"])
+    latest = days.groupby(state["plan_id"].to_numpy()).max()
+    latest.loc["All plans"] = days.max()
+    latest = latest.reindex(counts.index)
+    actions = counts["actions"].where(counts["actions"] > 0)
+    out = counts.assign(coverage=(counts["assessed"] / actions).fillna(0.0),
+                        completed_share=(counts[COMPLETED] / actions).fillna(0.0),
+                        completed_share_assessed=counts[COMPLETED] / counts["assessed"].where(counts["assessed"] > 0),
+                        latest_evidence=[d.date() if pd.notna(d) else None for d in latest])
+    out.index.name = "plan"
+    return out[SUMMARY_COLUMNS]
 
 
 # The per-plan table of the overview and the report: headers in words, one "completed" figure each way.

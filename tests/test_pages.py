@@ -397,3 +397,9 @@ def test_theme_filter_and_per_theme_views(seed_db):
     assert "Skills and talent completed" in names and "Energy for AI due by then" in names
     at = open_page("pages/timeline.py", group="theme", plan="UK")
     assert "<b>Public-sector adoption</b>" in chart(at)["layout"]["yaxis"]["categoryarray"]
+
+
+def test_filters_that_leave_nothing_are_said_plainly(seed_db):
+    at = open_page("pages/overview.py", plan="CN", theme="export")  # China's plan has no export-control action
+    assert metrics(at)["Status known"] == "0 of 0"
+    assert any("Status known for 0 of 0 actions" in m.value for m in at.markdown)
