@@ -111,10 +111,26 @@ def page(title: str, name: str, filters=(), sidebar_last: bool = False):
     ensure_entrypoint()
     cur = cursor()
     ds, opts = page_header(title, cur)
-    f = filter_widgets(ds, opts, which=filters) if filters else queries.Filters()
-    if not sidebar_last:
+    if sidebar_last:
+        # The content draws first; its filters come from the widgets' state or the link (checked by
+        # views.read_view), and the widgets themselves are drawn by sidebar_controls() at the end.
+        st.session_state["_deferred_filters"] = (filters, opts)
+        f = _filters_from_state(filters, opts)
+    else:
+        f = filter_widgets(ds, opts, which=filters) if filters else queries.Filters()
         sidebar_controls(cur, ds, f, name)
     return cur, ds, f
+
+
+def _filters_from_state(which, opts) -> queries.Filters:
+    view = views.read_view(raw_params(), opts, date.today())
+    f = queries.Filters()
+    for key, attr in (("plan", "plans"), ("theme", "themes")):
+        if key in which:
+            chosen = st.session_state.get(key)
+            setattr(f, attr, [v for v in chosen if v in opts[key]] if chosen is not None
+                    else getattr(view.filters, attr))
+    return f
 
 
 def page_header(title: str, cur) -> tuple[Dataset, dict[str, list[str]]]:
@@ -154,7 +170,10 @@ def as_of_widget() -> None:
 
 
 def sidebar_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> None:
-    """The as-of day and the share controls, below a page's filters."""
+    """The page's deferred filters (if it draws its content first), the as-of day and the share controls."""
+    deferred = st.session_state.pop("_deferred_filters", None)
+    if deferred and deferred[0]:
+        filter_widgets(ds, deferred[1], which=deferred[0])
     as_of_widget()
     share_controls(cur, ds, filters, page)
 
