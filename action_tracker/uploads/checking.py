@@ -167,6 +167,11 @@ class Rows:
     def known(self) -> pd.Series:
         return self.cur["known"].astype(bool)
 
+    @functools.cached_property
+    def repeats(self) -> bool:
+        """Does any action appear in more than one row?"""
+        return bool(self.f["action_id"].duplicated().any())
+
     def filled(self, col: str) -> pd.Series:
         return self.f[col] != ""
 
@@ -180,6 +185,8 @@ class Rule:
 
 
 def _repeated_day(r: Rows) -> pd.Series:
+    if not r.repeats:  # the common case, and a million rows: no action named twice
+        return pd.Series(False, index=r.f.index)
     key = pd.DataFrame({"a": r.f["action_id"], "d": r.eff})
     return r.known & key.duplicated(keep="first")
 
@@ -192,6 +199,8 @@ def _first_row_that_day(r: Rows, row) -> str:
 
 def _needs_status(r: Rows) -> pd.Series:
     """An empty status keeps the reported one; an action with none reported needs one when the row says more."""
+    if r.filled("status").all():
+        return pd.Series(False, index=r.f.index)
     says_more = r.filled("note") | r.filled("evidence_url") | r.filled("source")
     due_now = r.cur["due_date"].to_numpy(dtype="datetime64[D]")
     says_more |= pd.Series(~np.isnat(r.due_to) & (r.due_to != due_now), index=r.f.index)
@@ -306,12 +315,17 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     good = r.f[keep].assign(status_to=r.status[keep], eff=r.eff[keep], due_to=r.due_to[keep],
                             owner=r.owner_to[keep])
     cur = r.cur[keep]
-    order = np.lexsort((good["row_no"].to_numpy(), good["eff"].to_numpy(), good["action_id"].to_numpy()))
-    good, cur = good.iloc[order], cur.iloc[order]
+    if r.repeats:  # an action's rows in date order, so each is compared with the one before it
+        order = np.lexsort((good["row_no"].to_numpy(), good["eff"].to_numpy(), good["action_id"].to_numpy()))
+        good, cur = good.iloc[order], cur.iloc[order]
     first = ~good["action_id"].duplicated().to_numpy()
-    reported = cur["status"].where(cur["status"] != NO_UPDATE)
-    status_to = good["status_to"].groupby(good["action_id"]).ffill().fillna(reported.set_axis(good.index))
-    status_from = status_to.groupby(good["action_id"]).shift(1).fillna(cur["status"].set_axis(good.index))
+    reported = cur["status"].where(cur["status"] != NO_UPDATE).set_axis(good.index)
+    if first.all():  # each action once: compared with the tracker only, no per-action grouping needed
+        status_to = good["status_to"].fillna(reported)
+        status_from = cur["status"].set_axis(good.index)
+    else:
+        status_to = good["status_to"].groupby(good["action_id"]).ffill().fillna(reported)
+        status_from = status_to.groupby(good["action_id"]).shift(1).fillna(cur["status"].set_axis(good.index))
     due_from = cur["due_date"].to_numpy(dtype="datetime64[D]")
     due_new = good["due_to"].to_numpy(dtype="datetime64[D]")
     due_change = pd.Series(~np.isnat(due_new) & (due_new != due_from), index=good.index)
