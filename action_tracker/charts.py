@@ -155,8 +155,18 @@ def gantt(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = None, l
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", title=None,
                      tickfont=dict(size=11))
     fig.update_xaxes(title=None, showgrid=True, gridcolor="#eee")
+    # The date axis at the top as well as the bottom, so it is readable anywhere in a tall chart.
+    fig.add_trace(go.Scatter(x=[rows["start"].min(), rows["end"].max()], y=[order[0], order[0]], xaxis="x2",
+                             mode="markers", marker=dict(opacity=0), hoverinfo="skip", showlegend=False,
+                             name="top axis"))
+    fig.update_layout(xaxis2=dict(overlaying="x", side="top", matches="x", type="date", showgrid=False),
+                      modebar=dict(orientation="v"))  # the toolbar beside the chart, off the legend
     _today_line(fig, as_of, label_today)
-    return _layout(fig, height=120 + ROW_PX * max(len(order), 1))
+    fig = _layout(fig, height=150 + ROW_PX * max(len(order), 1))
+    # The legend at the very top of the figure, above the top date axis rather than on it.
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=1, yanchor="top", x=0, title=None),
+                      margin=dict(t=80))
+    return fig
 
 
 def _hover(rows: pd.DataFrame) -> pd.Series:

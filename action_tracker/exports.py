@@ -75,7 +75,24 @@ def to_json(df: pd.DataFrame) -> bytes:
 
 
 def to_xlsx(df: pd.DataFrame, sheet: str = "updates") -> bytes:
+    """A workbook editors can fill in: header row frozen, columns wide enough to read, and a drop-down
+    of the statuses (and of confidence and basis) where those columns are."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .statuses import BASIS, CONFIDENCE, STATUSES
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         guard_frame(df).to_excel(xw, index=False, sheet_name=sheet)
+        ws = xw.sheets[sheet]
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(df.columns, start=1):
+            longest = df[col].astype(str).str.len().quantile(0.9) if len(df) else 0
+            ws.column_dimensions[get_column_letter(i)].width = max(10, min(70, int(max(len(col), longest)) + 2))
+            choices = {"status": STATUSES, "confidence": CONFIDENCE, "basis": BASIS}.get(col)
+            if choices and len(df):
+                dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                    showErrorMessage=False)  # synonyms typed by hand are still accepted
+                dv.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{len(df) + 1}")
+                ws.add_data_validation(dv)
     return buf.getvalue()

@@ -379,3 +379,13 @@ def republish(cur) -> None:
         st.warning(f"The public edition could not be republished: {md(str(e))}", icon="⚠️")
     else:
         st.info(f"The public edition in {md(str(target))} was republished ({counts['files']} files).", icon="🌐")
+
+
+def open_selected_action(action_ids: list[str]):
+    """A callback for the explorer's table: clicking a row opens that action (the 'action' widget,
+    bound to the URL, so the link names it)."""
+    def callback():
+        rows = st.session_state["actions_table"].selection.rows
+        if rows:
+            st.session_state["action"] = action_ids[rows[0]]
+    return callback

@@ -59,6 +59,7 @@ else:
                    "status_date", "other_owners", "slip_days", "timing_text", "section"]].fillna(
         {"lead_owner": "—", "other_owners": "—", "timing_text": "—"})
     st.dataframe(table, hide_index=True, key="actions_table", height=min(38 * len(table) + 40, 560),
+                 on_select=web.open_selected_action(list(table["action_id"])), selection_mode="single-row",
                  column_config={**web.date_columns(table, ["due_date", "status_date"]),
                                 "action_id": "action", "plan_id": "plan", "lead_owner": "lead owner",
                                 "other_owners": "other owners", "due_date": st.column_config.DateColumn(

@@ -7,17 +7,25 @@ from action_tracker import charts, queries, web
 cur, ds, f = web.page("Timeline", "timeline", filters=("plan", "theme", "owner", "status", "due"))
 with st.sidebar:
     group = st.selectbox("Group by", list(queries.GROUPS), key="group", bind="query-params")
-    per_page = st.selectbox("Rows per page", [50, 100, 200], key="rows", bind="query-params")
+    rows_choice = st.selectbox("Rows per page", ["50", "100", "200", "all"], key="rows", bind="query-params")
+    undated = st.checkbox("Include actions with no due date", key="undated", bind="query-params",
+                          help="Off: the chart answers 'what is due when'. On: the undated actions follow, hatched.")
 
-rows = queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of), group)
+all_rows = queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of), group)
+rows = all_rows if undated else all_rows[~all_rows["open_ended"]].reset_index(drop=True)
 if rows.empty:
-    web.empty("No action matches these filters. Remove a filter in the sidebar.")
+    web.empty("No action matches these filters. Remove a filter in the sidebar"
+              + ("." if undated else ", or include the actions with no due date."))
     st.stop()
+per_page = len(rows) if rows_choice == "all" else int(rows_choice)
 pages = max(1, -(-len(rows) // per_page))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="page") if pages > 1 else 1
 shown = queries.timeline_page(rows, page, per_page)
+hidden = len(all_rows) - len(rows)
 st.caption(f"{len(rows)} actions, showing {len(shown)} (rows {(page - 1) * per_page + 1}–"
-           f"{(page - 1) * per_page + len(shown)}), grouped by {group}. "
+           f"{(page - 1) * per_page + len(shown)}), grouped by {group}"
+           + (f"; {hidden} with no due date are left out (tick 'Include actions with no due date')" if hidden else "")
+           + ". "
            "Bars run from the plan's publication (or the first reported In progress) to the due date, coloured "
            "by status, or Overdue / Past due, no update when the due date has passed. Hatched bars have no "
            "due date (and run to the as-of day) or no reported status; diamonds are actions due on or before "

@@ -65,18 +65,25 @@ if file is not None:
     if preview.already_applied:
         st.warning(f"This exact file was already applied as upload #{preview.already_applied}: applying it again "
                    "changes nothing.", icon="🔁")
-    ok = preview.ok and preview.changes and not preview.already_applied
-    if st.button("Apply these changes", type="primary", disabled=not ok, key="apply"):
+    applied = st.session_state.get("applied_upload")  # (sha256, message) of the file just applied
+    just_applied = applied is not None and applied[0] == preview.table.sha256
+    if just_applied:
+        st.success(f"{applied[1]}. Every page now shows the new statuses.", icon="✅")
+    ok = preview.ok and preview.changes and not preview.already_applied and not just_applied
+    if st.button("Apply these changes", type="primary", disabled=not ok, key="apply",
+                 help="Applied already: choose another file to apply more." if just_applied else None):
         bar = st.progress(0.0, text="Recording…")
         try:
             result = uploads.apply(cur, preview, cred, secrets=secrets,
                                    progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
         except (auth.PermissionDenied, InputError) as e:
+            bar.empty()
             st.error(f"Nothing was applied: {md(str(e))}")
         else:
-            st.success(f"{result.message}. Every page now shows the new statuses.", icon="✅")
             web.republish(cur)
-        bar.empty()
+            # Drawn again at once, so the button is disabled until another file is chosen.
+            st.session_state["applied_upload"] = (preview.table.sha256, result.message)
+            st.rerun()
 
 st.subheader("Uploads so far")
 history = uploads.list_uploads(cur)

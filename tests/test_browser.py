@@ -166,3 +166,15 @@ def test_payloads_in_a_link_are_shown_as_text_and_fetch_nothing(server, page):
     assert not [t for t in targets if urlparse(t).hostname == "evil.example"]  # links to the app itself are fine
     shown = re.compile(r"\[sign in\]\(https://\u2060?evil\.example/login\)")  # the payload, as plain text
     assert page.get_by_text(shown).first.is_visible()
+
+
+def test_clicking_a_row_opens_that_action(server, page):
+    open_url(page, f"{server}/explorer?plan=UK")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    box = grid.bounding_box()
+    # The first column holds the row selectors; the first data row sits under the header row.
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 18)
+    wait_ready(page)
+    page.get_by_text(re.compile(r"^UK-R\d\d: ")).first.wait_for(timeout=30_000)
+    assert "action=UK-R" in page.url

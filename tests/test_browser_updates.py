@@ -60,6 +60,8 @@ def test_template_edit_upload_preview_apply(server, tmp_path):
         page.get_by_role("button", name="Apply these changes").click()
         expect(page.get_by_text("10 changes recorded")).to_be_visible(timeout=60_000)
         wait_ready(page)
+        # Applied: the button stays disabled until another file is chosen.
+        expect(page.get_by_role("button", name="Apply these changes")).to_be_disabled()
 
         open_url(page, server)
         expect(metric(page, "Completed")).to_have_text(str(before + 10))

@@ -403,3 +403,23 @@ def test_filters_that_leave_nothing_are_said_plainly(seed_db):
     at = open_page("pages/overview.py", plan="CN", theme="export")  # China's plan has no export-control action
     assert metrics(at)["Status known"] == "0 of 0"
     assert any("Status known for 0 of 0 actions" in m.value for m in at.markdown)
+
+
+def test_timeline_answers_what_is_due_when_and_can_show_everything(seed_db):
+    at = open_page("pages/timeline.py")
+    fig = chart(at)
+    bars = [y for t in fig["data"] if t["type"] == "bar" for y in decode(t["y"])]
+    from action_tracker.db import connect
+    from action_tracker.history import action_state
+    st.cache_resource.clear()
+    state = action_state(connect(seed_db, read_only=True))
+    st.cache_resource.clear()
+    dated = int(state["due_date"].notna().sum())
+    assert any("with no due date are left out" in c.value for c in at.caption)
+    assert fig["layout"]["xaxis2"]["side"] == "top" and fig["layout"]["xaxis2"]["matches"] == "x"
+    assert fig["layout"]["modebar"]["orientation"] == "v"
+    at = open_page("pages/timeline.py", rows="all", undated="true")
+    bars = [y for t in chart(at)["data"] if t["type"] == "bar" for y in decode(t["y"])]
+    miles = [y for t in chart(at)["data"] if t["type"] == "scatter" and "due on or before" in (t.get("name") or "")
+             for y in decode(t["y"])]
+    assert len(bars) + len(miles) == len(state) > dated  # all 250 in one view

@@ -447,3 +447,13 @@ def test_cell_length_is_checked_in_workbooks_too(con):
     data = xlsx_bytes([["action_id", "status", "note"], ["UK-R01", "Completed", "n" * 5001]])
     problems, _ = check(con, data, "long-note.xlsx")
     assert (problems[0].row, problems[0].column) == (2, "note") and "the limit is 5,000" in problems[0].reason
+
+
+def test_the_xlsx_template_is_ready_to_fill_in(con):
+    ws = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(exports.template(con, TODAY))))["updates"]
+    assert ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    letter = openpyxl.utils.get_column_letter(header.index("status") + 1)
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists[f"{letter}2:{letter}251"] == '"Not started,In progress,Completed,Blocked,Cancelled"'
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(header.index("title") + 1)].width >= 40
