@@ -76,6 +76,15 @@ class Snapshot:
         return date.fromisoformat(self.payload["as_of"])
 
 
+def new_id() -> str:
+    """128 random bits, URL-safe; never starting with '-', which a command line would read as an option
+    (`report -Xy…` failed in about one run in 64)."""
+    while True:
+        sid = secrets.token_urlsafe(16)
+        if sid[0] != "-":
+            return sid
+
+
 def _canonical(obj) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -103,7 +112,7 @@ def create(con, title: str, view: dict, as_of: date | None = None, created_by: s
     }
     text = _canonical(payload)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    snapshot_id = secrets.token_urlsafe(16)
+    snapshot_id = new_id()
     row = [snapshot_id, title, now, created_by, _canonical(view), text, digest, FORMAT_VERSION]
     with transaction(con):
         con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)

@@ -170,3 +170,9 @@ def test_a_snapshot_of_a_day_before_any_plan_reports_cleanly(db_file, tmp_path, 
     assert "Before" in out.read_text(encoding="utf-8")
     assert main(["--db", str(tmp_path / "missing.duckdb"), "report", snap.snapshot_id]) == 3  # no store: exit 3
     assert "no database here yet" in capsys.readouterr().err
+
+
+def test_snapshot_ids_never_look_like_a_command_line_option(monkeypatch):
+    draws = iter(["-startswithdash-000000", "Abcdefghijklmnopqrstuv"])
+    monkeypatch.setattr(snapshots.secrets, "token_urlsafe", lambda n: next(draws))
+    assert snapshots.new_id() == "Abcdefghijklmnopqrstuv"
