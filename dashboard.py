@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from action_tracker import web
+
 st.set_page_config(page_title="Action Tracker", page_icon="📋", layout="wide")
 
 pages = [
@@ -15,4 +17,7 @@ pages = [
     st.Page("pages/snapshots.py", title="Snapshots", icon="📌", url_path="snapshots"),
     st.Page("pages/methodology.py", title="Methodology", icon="📖", url_path="methodology"),
 ]
-st.navigation(pages).run()
+# The sidebar's links are drawn by web.navigation so that they carry the view (day, evidence, plan, theme).
+current = st.navigation(pages, position="hidden")
+web.navigation(pages, current)
+current.run()

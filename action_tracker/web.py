@@ -389,3 +389,38 @@ def open_selected_action(action_ids: list[str]):
         if rows:
             st.session_state["action"] = action_ids[rows[0]]
     return callback
+
+
+# What a link to another page keeps of the view: the day, the evidence counted, and the plan and theme
+# filters (the target page shows them in its own filter widgets, so nothing narrows a page unseen).
+CARRIED = ("as_of", "confidence", "plan", "theme")
+DATA_PAGES = ("overview", "timeline", "completion", "owners", "compare", "explorer")
+
+
+def carried_params(target: str) -> dict[str, list[str]]:
+    """The parameters of the current link that a link to `target` keeps."""
+    keep = CARRIED if target in DATA_PAGES else ("as_of", "confidence")
+    if target in ("updates", "snapshots", "methodology"):
+        keep = ()
+    return {k: st.query_params.get_all(k) for k in keep if st.query_params.get_all(k)}
+
+
+def navigation(pages, current=None) -> None:
+    """The sidebar's page links, each keeping the view (Streamlit's own navigation cannot).
+
+    A click on a page link starts the new page with the old page's URL-bound widgets removed, and
+    their parameters with them; so the view is also kept in the session, and put back into the link
+    of the page it lands on (where its filter widgets show it)."""
+    name = (current.url_path if current is not None else "") or "overview"
+    carry = st.session_state.get("_carried_view")
+    if carry and carry[0] != name and name in DATA_PAGES and not any(k in st.query_params for k in CARRIED):
+        for k, v in carry[1].items():
+            if k in CARRIED and (k in ("as_of", "confidence") or name in DATA_PAGES):
+                st.query_params[k] = v
+    st.session_state["_carried_view"] = (name, {k: st.query_params.get_all(k) for k in CARRIED
+                                                if st.query_params.get_all(k)})
+    with st.sidebar:
+        for p in pages:
+            name = p.url_path or "overview"
+            st.page_link(p, label=p.title, icon=p.icon, query_params=carried_params(name) or None)
+        st.divider()

@@ -61,7 +61,7 @@ def page(browser):
 def test_a_deep_link_opened_first_gets_the_full_app(server, page, seeded):
     # The very first visit to a fresh server comes through a shared link, not the home page.
     open_url(page, f"{server}/explorer?plan=UK&due=overdue")
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = " ".join(page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').all_inner_texts())
     assert "Overview" in nav and "Actions explorer" in nav and "dashboard" not in nav
     _, state = seeded
     expected = queries.filter_actions(state, queries.Filters(plans=["UK"], due="overdue"), queries.date.today())
@@ -178,3 +178,13 @@ def test_clicking_a_row_opens_that_action(server, page):
     wait_ready(page)
     page.get_by_text(re.compile(r"^UK-R\d\d: ")).first.wait_for(timeout=30_000)
     assert "action=UK-R" in page.url
+
+
+def test_the_day_and_the_filters_survive_navigation(server, page):
+    open_url(page, f"{server}/?as_of=2025-10-01&plan=UK&confidence=high")
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').filter(has_text="Actions explorer").click()
+    wait_ready(page)
+    page.get_by_text(re.compile(r"\d+ of \d+ actions match")).first.wait_for()
+    query = parse_qs(urlparse(page.url).query)
+    assert query.get("as_of") == ["2025-10-01"] and query.get("plan") == ["UK"] and query.get("confidence") == ["high"]
+    assert page.get_by_text("As of 01 Oct 2025").first.is_visible()
