@@ -159,8 +159,10 @@ def gantt(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = None, l
     fig.add_trace(go.Scatter(x=[rows["start"].min(), rows["end"].max()], y=[order[0], order[0]], xaxis="x2",
                              mode="markers", marker=dict(opacity=0), hoverinfo="skip", showlegend=False,
                              name="top axis"))
-    fig.update_layout(xaxis2=dict(overlaying="x", side="top", matches="x", type="date", showgrid=False),
+    fig.update_layout(xaxis2=dict(overlaying="x", side="top", matches="x", type="date", showgrid=False,
+                                  tickformat="%b %Y"),
                       modebar=dict(orientation="v"))  # the toolbar beside the chart, off the legend
+    fig.update_xaxes(tickformat="%b %Y")
     _today_line(fig, as_of, label_today)
     fig = _layout(fig, height=150 + ROW_PX * max(len(order), 1))
     # The legend at the very top of the figure, above the top date axis rather than on it.

@@ -86,6 +86,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             raise StoreError(f"{target} is in use by {lock_holder(str(e))}. DuckDB lets only one process hold "
                              "the file at a time.") from None
         except duckdb.Error as e:  # a corrupt block, a bad checksum, a file that is not DuckDB's
+            if "different configuration" in str(e):  # open here already, read-write vs read-only
+                raise StoreError(f"{target} is already open in this process with other settings "
+                                 "(read-only or read-write): use that connection") from None
             raise damaged(target, e) from None
     try:
         if migrate and not read_only:

@@ -27,6 +27,7 @@ from .statuses import (
     OVERDUE,
     PAST_DUE_NO_UPDATE,
     SHOWN,
+    label,
 )
 from .text import clip, html
 
@@ -304,13 +305,32 @@ def timeline_rows(ds: Dataset, df: pd.DataFrame, group_by: str = "plan") -> pd.D
     return out.sort_values(["group", "sort_due", "action_id"], na_position="last").reset_index(drop=True)
 
 
-def timeline_page(rows: pd.DataFrame, page: int = 1, per_page: int = 50) -> pd.DataFrame:
-    """One page of timeline rows, with the labels the chart shows (made for these rows only)."""
+def timeline_page(rows: pd.DataFrame, page: int = 1, per_page: int = 50, ids_only: bool = False) -> pd.DataFrame:
+    """One page of timeline rows, with the labels the chart shows (made for these rows only). With
+    ids_only (a phone), labels are the ids, so the bars keep most of the width; the hover has the title."""
     shown = rows.iloc[(page - 1) * per_page: page * per_page].copy()
+    if ids_only:
+        shown["label"] = shown["action_id"].map(html)
+        shown["due_label"] = shown["end"].dt.strftime("%d %b %Y").where(~shown["open_ended"], "no due date")
+        return shown
     # Plotly reads <b>, <a href> and <br> in axis labels: the label is escaped text.
     shown["label"] = (shown["action_id"] + "  " + shown["title"].map(lambda t: clip(t, 80))).map(html)
     shown["due_label"] = shown["end"].dt.strftime("%d %b %Y").where(~shown["open_ended"], "no due date")
     return shown
+
+
+def explorer_rows(found: pd.DataFrame) -> pd.DataFrame:
+    """The explorer's table: the columns that answer questions, headed in words, narrow enough for a
+    1440 px screen with no sideways scroll (the plan is the id's prefix; other owners, the words of the
+    due date, the section and when it was last assessed are on the action's own view)."""
+    past = pd.Series("", index=found.index, dtype=object)
+    days = found["days_past_due"].astype("Int64").astype(str)
+    past[found["overdue"]] = "⚠ overdue " + days[found["overdue"]] + " d"
+    past[found["past_due_no_update"]] = "◷ no update, " + days[found["past_due_no_update"]] + " d past"
+    return pd.DataFrame({
+        "action": found["action_id"], "title": found["title"], "status": found["status"].map(label),
+        "due": found["due_date"], "past due": past, "lead owner": found["lead_owner"].fillna("—"),
+    }).reset_index(drop=True)
 
 
 def shown_as(state: pd.DataFrame) -> pd.Series:

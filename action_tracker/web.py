@@ -424,3 +424,12 @@ def navigation(pages, current=None) -> None:
             name = p.url_path or "overview"
             st.page_link(p, label=p.title, icon=p.icon, query_params=carried_params(name) or None)
         st.divider()
+
+
+def is_phone() -> bool:
+    """A phone-sized browser, as its user agent says (the server cannot see the screen)."""
+    try:
+        agent = st.context.headers.get("User-Agent", "")
+    except Exception:  # no request headers (tests)
+        return False
+    return "Mobile" in agent or "iPhone" in agent or "Android" in agent

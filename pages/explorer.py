@@ -10,12 +10,23 @@ cur, ds, f = web.page("Actions explorer", "explorer",
                             filters=("plan", "theme", "section", "owner", "status", "due", "stale", "q"))
 found = queries.filter_actions(ds.state, f, ds.as_of)
 
-ids = list(found["action_id"]) or list(ds.state["action_id"])
+# "Open an action" searches ids and title words; the link carries the id (?action=UK-R01).
+titles = dict(zip(ds.state["action_id"], ds.state["title"]))
 raw = st.query_params.get("action")
-if raw and raw not in set(ds.state["action_id"]):
+if raw and raw not in titles:
     st.warning(f"There is no action {md(raw)}; pick one below.", icon="⚠️")
-action_id = st.selectbox("Open an action", sorted(set(ids) | ({raw} & set(ds.state["action_id"]) if raw else set())),
-                         index=None, key="action", bind="query-params", placeholder="Type an id, e.g. UK-R01")
+elif raw and st.session_state.get("action") != raw and not st.session_state.get("_action_picked"):
+    st.session_state["action"] = raw
+options = sorted(set(found["action_id"]) | ({st.session_state.get("action")} & set(titles)))
+action_id = st.selectbox("Open an action", options or sorted(titles), index=None, key="action",
+                         format_func=lambda a: f"{a} · {titles.get(a, '')}",
+                         on_change=lambda: st.session_state.update(_action_picked=True),
+                         placeholder="Type an id or words of a title, e.g. UK-R01 or growth zones")
+st.session_state["_action_picked"] = False
+if action_id:
+    st.query_params["action"] = action_id
+elif raw in titles:
+    del st.query_params["action"]
 if action_id:
     a = ds.state.set_index("action_id").loc[action_id]
     st.subheader(f"{md(action_id)}: {md(a['title'])}")
@@ -54,19 +65,14 @@ st.caption(f"{len(found)} of {len(ds.state)} actions match. Click a column heade
 if found.empty:
     web.empty("No action matches these filters. Remove a filter in the sidebar, or shorten the search.")
 else:
-    table = found.assign(due_flag=queries.shown_as(found).where(found["overdue"] | found["past_due_no_update"], ""))
-    table = table[["action_id", "plan_id", "title", "status", "due_date", "due_flag", "days_past_due", "lead_owner",
-                   "status_date", "other_owners", "slip_days", "timing_text", "section"]].fillna(
-        {"lead_owner": "—", "other_owners": "—", "timing_text": "—"})
+    table = queries.explorer_rows(found)
     st.dataframe(table, hide_index=True, key="actions_table", height=min(38 * len(table) + 40, 560),
-                 on_select=web.open_selected_action(list(table["action_id"])), selection_mode="single-row",
-                 column_config={**web.date_columns(table, ["due_date", "status_date"]),
-                                "action_id": "action", "plan_id": "plan", "lead_owner": "lead owner",
-                                "other_owners": "other owners", "due_date": st.column_config.DateColumn(
-                                    "due", format="DD MMM YYYY"),
-                                "status_date": st.column_config.DateColumn("last assessed", format="DD MMM YYYY"),
-                                "due_flag": "past due",
-                                "days_past_due": st.column_config.NumberColumn("days past due"),
-                                "slip_days": st.column_config.NumberColumn("slipped (days)",
-                                                                           help="New due date minus the plan's own"),
-                                "timing_text": "due date from"})
+                 on_select=web.open_selected_action(list(table["action"])), selection_mode="single-row",
+                 column_config={
+                     "action": st.column_config.TextColumn("action", width=78),
+                     "title": st.column_config.TextColumn("title", width=330),
+                     "status": st.column_config.TextColumn("status", width=118),
+                     "due": st.column_config.DateColumn("due", format="DD MMM YYYY", width=98),
+                     "past due": st.column_config.TextColumn("past due", width=135,
+                                                             help="⚠ overdue: reported open; ◷: nothing reported"),
+                     "lead owner": st.column_config.TextColumn("lead owner", width=175)})

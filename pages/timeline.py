@@ -20,7 +20,7 @@ if rows.empty:
 per_page = len(rows) if rows_choice == "all" else int(rows_choice)
 pages = max(1, -(-len(rows) // per_page))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="page") if pages > 1 else 1
-shown = queries.timeline_page(rows, page, per_page)
+shown = queries.timeline_page(rows, page, per_page, ids_only=web.is_phone())
 hidden = len(all_rows) - len(rows)
 st.caption(f"{len(rows)} actions, showing {len(shown)} (rows {(page - 1) * per_page + 1}–"
            f"{(page - 1) * per_page + len(shown)}), grouped by {group}"

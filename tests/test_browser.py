@@ -188,3 +188,31 @@ def test_the_day_and_the_filters_survive_navigation(server, page):
     query = parse_qs(urlparse(page.url).query)
     assert query.get("as_of") == ["2025-10-01"] and query.get("plan") == ["UK"] and query.get("confidence") == ["high"]
     assert page.get_by_text("As of 01 Oct 2025").first.is_visible()
+
+
+ALL_PAGES = ["", "timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots", "methodology"]
+
+
+@pytest.mark.parametrize("width, height, mobile", [(1440, 900, False), (390, 844, True)])
+def test_every_page_at_desktop_and_phone_size(browser, server, width, height, mobile):
+    """Screenshots of every page at both sizes (test-artifacts/), and what a machine can check of them."""
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=mobile,
+                                  user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"
+                                  if mobile else None)
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path in ALL_PAGES:
+        open_url(page, f"{server}/{path}")
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+        if path == "timeline":
+            plot = page.locator(".js-plotly-plot .main-svg").first
+            plot.wait_for(state="visible", timeout=30_000)
+            if mobile:  # the bars keep at least two thirds of the width: labels are ids on a phone
+                bars = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()  # the plot area
+                assert bars["width"] >= width * 2 / 3, bars
+        if path == "explorer" and not mobile:
+            grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
+            grid.wait_for()
+            assert grid.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # no sideways scroll at 1440
+        page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}-{width}.png"), full_page=True)
+    context.close()

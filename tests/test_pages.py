@@ -112,7 +112,7 @@ def test_explorer_filter_changes_the_table(small_db):
     at = open_page("pages/explorer.py")
     assert len(at.dataframe[0].value) == EXPECTED["actions"]
     at.multiselect(key="status").set_value(["Completed"]).run()
-    assert sorted(at.dataframe[0].value["action_id"]) == ["AA-2", "BB-1"]
+    assert sorted(at.dataframe[0].value["action"]) == ["AA-2", "BB-1"]
     assert any("2 of 8 actions match" in c.value for c in at.caption)
     at.selectbox(key="due").set_value("overdue").run()
     assert any("0 of 8 actions match" in c.value for c in at.caption)
@@ -143,7 +143,7 @@ def test_explorer_link_with_unknown_values_explains(small_db):
     at = open_page("pages/explorer.py", plan=["AA", "ZZ"], due="someday", action="NOPE-1")
     text = " ".join(w.value for w in at.warning)
     assert "'ZZ'" in text and "'someday'" in text and "NOPE-1" in text
-    assert sorted(at.dataframe[0].value["action_id"]) == [f"AA-{n}" for n in range(1, 7)]
+    assert sorted(at.dataframe[0].value["action"]) == [f"AA-{n}" for n in range(1, 7)]
 
 
 def test_timeline_filter_and_grouping(small_db):
@@ -383,15 +383,13 @@ def test_compare_answers_who_committed_to_a_safety_institute_and_its_status(seed
 
 
 def test_theme_filter_and_per_theme_views(seed_db):
-    at = open_page("pages/explorer.py", theme="energy")
     from action_tracker.db import connect
     from action_tracker.history import action_state
-    st.cache_resource.clear()
     state = action_state(connect(seed_db, read_only=True))
     st.cache_resource.clear()
     energy = state["themes"].str.contains("energy")
     at = open_page("pages/explorer.py", theme="energy")
-    assert sorted(at.dataframe[-1].value["action_id"]) == sorted(state.loc[energy, "action_id"])
+    assert sorted(at.dataframe[-1].value["action"]) == sorted(state.loc[energy, "action_id"])
     at = open_page("pages/completion.py", per="theme")
     names = [t["name"] for t in chart(at)["data"]]
     assert "Skills and talent completed" in names and "Energy for AI due by then" in names
@@ -423,3 +421,14 @@ def test_timeline_answers_what_is_due_when_and_can_show_everything(seed_db):
     miles = [y for t in chart(at)["data"] if t["type"] == "scatter" and "due on or before" in (t.get("name") or "")
              for y in decode(t["y"])]
     assert len(bars) + len(miles) == len(state) > dated  # all 250 in one view
+
+
+def test_open_an_action_by_its_title_words_and_the_link_follows(seed_db):
+    at = open_page("pages/explorer.py")
+    box = at.selectbox(key="action")
+    assert any("growth zones" in box.format_func(o).lower() for o in box.options)  # searchable by title words
+    box.set_value("UK-R04").run()
+    assert at.query_params["action"] in ("UK-R04", ["UK-R04"])
+    assert any("UK-R04: Establish AI Growth Zones" in s.value for s in at.subheader)
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["action", "title", "status", "due", "past due", "lead owner"]
