@@ -8,7 +8,7 @@ st.set_page_config(page_title="Action Tracker", page_icon="📋", layout="wide")
 
 pages = [
     # Material icons: Streamlit ships their font, so they draw on machines without emoji fonts.
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
     st.Page("pages/timeline.py", title="Timeline", icon=":material/view_timeline:", url_path="timeline"),
     st.Page("pages/completion.py", title="Completion over time", icon=":material/trending_up:", url_path="completion"),
     st.Page("pages/owners.py", title="Owners", icon=":material/account_balance:", url_path="owners"),

@@ -75,17 +75,21 @@ def status_mix_html(mix: pd.DataFrame) -> str:
 
 
 def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: tuple[str, ...] = (),
-               dates: tuple[str, ...] = (), unlinked: tuple[str, ...] = ()) -> str:
+               dates: tuple[str, ...] = (), unlinked: tuple[str, ...] = (), meters: tuple[str, ...] = ()) -> str:
     """A small table as plain HTML (no data-grid JavaScript), escaped.
 
     `links` maps a column to a URL template with {value}; `percent` columns show as 37%;
     `dates` columns as 09 Apr 2025, and an unknown value as —. Values in `unlinked` get no link.
+    `meters` columns (shares from 0 to 1) show as a bar with the percent beside it.
     """
     from .statuses import fmt_date
 
     def cell(col, v):
         if col in dates:
             return fmt_date(v)
+        if col in meters and v is not None and not pd.isna(v):
+            return (f"<span class='meter' role='img' aria-label='{float(v):.0%}'><i style='width:{100 * float(v):.1f}%'>"
+                    f"</i></span> {float(v):.0%}")
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             return "—"
         if col in percent:
@@ -101,16 +105,19 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: t
                    for row in df.itertuples(index=False))
     return ("<div class='plain-table'><style>.plain-table table{border-collapse:collapse;width:100%;font-size:.9rem}"
             ".plain-table th,.plain-table td{border-bottom:1px solid #e6e6e6;padding:.3rem .5rem;text-align:left}"
-            ".plain-table th{background:#f6f6f6;font-weight:600}</style>"
+            ".plain-table th{background:#f6f6f6;font-weight:600}.plain-table .meter{display:inline-block;width:4rem;"
+            "height:.6rem;background:#e6e6e6;vertical-align:middle}.plain-table .meter i{display:block;height:100%;"
+            "background:#009E73}</style>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
-def _today_line(fig: go.Figure, as_of: date, label: str = "today") -> None:
+def _today_line(fig: go.Figure, as_of: date, label: str = "today", at_bottom: bool = False) -> None:
     # add_vline with an annotation fails on date axes; a shape plus an annotation does not.
     fig.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper",
                   line=dict(color=COLORS[OVERDUE], width=2, dash="dot"))
-    fig.add_annotation(x=as_of, y=1, yref="paper", text=label, showarrow=False, yanchor="bottom",
-                       font=dict(color=COLORS[OVERDUE]))
+    fig.add_annotation(x=as_of, y=0 if at_bottom else 1, yref="paper", text=label, showarrow=False,
+                       yanchor="top" if at_bottom else "bottom", yshift=-18 if at_bottom else 0,
+                       font=dict(color=COLORS[OVERDUE]), bgcolor="white")
 
 
 def gantt(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = None, label_today: str = "today") -> go.Figure:
@@ -163,7 +170,7 @@ def gantt(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = None, l
                                   tickformat="%b %Y"),
                       modebar=dict(orientation="v"))  # the toolbar beside the chart, off the legend
     fig.update_xaxes(tickformat="%b %Y")
-    _today_line(fig, as_of, label_today)
+    _today_line(fig, as_of, label_today, at_bottom=True)  # the top holds the second date axis
     fig = _layout(fig, height=150 + ROW_PX * max(len(order), 1))
     # The legend at the very top of the figure, above the top date axis rather than on it.
     fig.update_layout(legend=dict(orientation="h", yref="container", y=1, yanchor="top", x=0, title=None),
@@ -255,7 +262,7 @@ def _completion_of_assessed(curve: pd.DataFrame) -> go.Figure:
 
 def owner_bars(card: pd.DataFrame, top: int = 25) -> go.Figure:
     """The owners with the most actions: completed, in progress, overdue."""
-    top_rows = card.sort_values("assigned", ascending=False).head(top).assign(owner=lambda d: d["owner"].map(_esc))
+    top_rows = card.head(top).assign(owner=lambda d: d["owner"].map(_esc))  # in the table's order
     long = top_rows.melt(id_vars="owner", value_vars=["Completed", "In progress", "overdue"],
                          var_name="measure", value_name="actions")
     long["measure"] = long["measure"].replace({"overdue": OVERDUE})

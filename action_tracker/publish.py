@@ -137,7 +137,7 @@ def _index(site: Site) -> None:
               mix=Markup(charts.status_mix_html(queries.status_mix(state))),
               plan_table=Markup(charts.html_table(queries.plan_table(summary),
                                                   links={"plan": "plans/{value}/index.html"},
-                                                  percent=queries.PLAN_TABLE_PERCENT, dates=("latest evidence",),
+                                                  meters=queries.PLAN_TABLE_METERS, dates=("latest evidence",),
                                                   unlinked=("All plans",))),
               claims=_records(queries.claims_beside_tracker(ds)), recent=_records(queries.recent_updates(state, 15)))
     # The list of every action, searchable with no server, is a page of its own: the index stays light.

@@ -163,17 +163,21 @@ def summary(state: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 
 # The per-plan table of the overview and the report: headers in words, one "completed" figure each way.
-PLAN_TABLE = {"plan": "plan", "actions": "actions", "assessed": "status known", COMPLETED: COMPLETED,
-              IN_PROGRESS: IN_PROGRESS, NOT_STARTED: NOT_STARTED, BLOCKED: BLOCKED, CANCELLED: CANCELLED,
-              NO_UPDATE: NO_UPDATE, "overdue": "overdue (reported)", "past_due_no_update": "past due, no update",
-              "due_next_90": f"due in {WINDOW_DAYS} days", "completed_share": "completed, % of all",
-              "completed_share_assessed": "completed, % of assessed", "latest_evidence": "latest evidence"}
-PLAN_TABLE_PERCENT = ("completed, % of all", "completed, % of assessed")
+PLAN_TABLE = {"plan": "plan", "actions": "actions", "assessed": "status known", "completed": "completed",
+              "completed_share": "progress (of all)", IN_PROGRESS: IN_PROGRESS, NOT_STARTED: NOT_STARTED,
+              BLOCKED: BLOCKED, CANCELLED: CANCELLED, NO_UPDATE: NO_UPDATE, "overdue": "overdue (reported)",
+              "past_due_no_update": "past due, no update", "due_next_90": f"due in {WINDOW_DAYS} days",
+              "latest_evidence": "latest evidence"}
+PLAN_TABLE_METERS = ("progress (of all)",)
 
 
 def plan_table(summary_frame: pd.DataFrame) -> pd.DataFrame:
-    """summary() as the overview and the report show it."""
-    return summary_frame.reset_index()[list(PLAN_TABLE)].rename(columns=PLAN_TABLE)
+    """summary() as the overview and the report show it: one 'completed' column (the count, and its
+    share of the assessed actions), and a progress meter of the share of all actions."""
+    s = summary_frame.reset_index()
+    of_assessed = s["completed_share_assessed"].map(lambda v: "" if pd.isna(v) else f" ({v:.0%} of assessed)")
+    s["completed"] = s[COMPLETED].astype(str) + of_assessed
+    return s[list(PLAN_TABLE)].rename(columns=PLAN_TABLE)
 
 
 def status_mix(state: pd.DataFrame) -> pd.DataFrame:

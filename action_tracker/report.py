@@ -67,10 +67,12 @@ def html_report_for(ds: Dataset, title: str, meta_lines: list[str]) -> str:
         parts.append(_claims_html(ds))
     for n, (name, fig) in enumerate(figs):
         parts.append(f"<h2>{html(name)}</h2>")
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(n == 0), config={"displaylogo": False},
+        # A printed report needs no toolbar, and without it nothing sits over a legend.
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=(n == 0), config={"displayModeBar": False},
                                  div_id=f"chart-{n}"))
     parts.append("<h2>Per plan</h2>")
-    parts.append(charts.html_table(queries.plan_table(summary), percent=queries.PLAN_TABLE_PERCENT))
+    parts.append(charts.html_table(queries.plan_table(summary), meters=queries.PLAN_TABLE_METERS,
+                                   dates=("latest evidence",)))
     parts.append("<h2>Actions</h2>")
     table = ds.state.sort_values(["plan_id", "seq"])
     rows_html = "".join(

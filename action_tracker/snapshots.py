@@ -178,8 +178,10 @@ def dataset(snap: Snapshot) -> history.Dataset:
 
 
 def compare(before: history.Dataset, after: history.Dataset) -> pd.DataFrame:
-    """Which actions changed status, became overdue, or were completed between two datasets."""
-    cols = ["action_id", "plan_id", "title", "status", "overdue", "past_due_no_update", "due_date"]
+    """Which actions changed status, had their due date moved, became or stopped being overdue, or were
+    completed between two datasets; with the note, source and evidence behind each one's state after."""
+    cols = ["action_id", "plan_id", "title", "status", "overdue", "past_due_no_update", "due_date", "last_note",
+            "last_source", "last_evidence_url"]
     m = before.state[cols].merge(after.state[cols], on="action_id", how="outer", suffixes=("_before", "_after"),
                                  indicator=True)
     m["plan_id"] = m["plan_id_after"].fillna(m["plan_id_before"])
@@ -188,13 +190,22 @@ def compare(before: history.Dataset, after: history.Dataset) -> pd.DataFrame:
     overdue_after = m["overdue_after"].astype("boolean").fillna(False)
     m["changed_status"] = (m["_merge"] == "both") & (m["status_before"] != m["status_after"])
     m["became_overdue"] = ~overdue_before & overdue_after
+    m["stopped_overdue"] = overdue_before & ~overdue_after & (m["_merge"] == "both")
+    due_b, due_a = pd.to_datetime(m["due_date_before"]), pd.to_datetime(m["due_date_after"])
+    m["due_moved_days"] = (due_a - due_b).dt.days.where((m["_merge"] == "both") & (due_a != due_b) & due_a.notna()
+                                                        & due_b.notna())
     m["past_due_no_update_after"] = m["past_due_no_update_after"].astype("boolean").fillna(False).astype(bool)
     m["completed_since"] = (m["status_after"] == COMPLETED) & (m["status_before"] != COMPLETED)
     m["only_in"] = m["_merge"].map({"left_only": "before", "right_only": "after", "both": ""}).astype(str)
     became_past_due = m["past_due_no_update_after"] & ~m["past_due_no_update_before"].astype("boolean").fillna(False)
-    keep = m[m["changed_status"] | m["became_overdue"] | became_past_due | m["completed_since"] | (m["only_in"] != "")]
+    keep = m[m["changed_status"] | m["became_overdue"] | m["stopped_overdue"] | became_past_due
+             | m["completed_since"] | m["due_moved_days"].notna() | (m["only_in"] != "")]
+    keep = keep.rename(columns={"last_note_after": "note", "last_source_after": "source",
+                                "last_evidence_url_after": "evidence_url"})
     return keep[["action_id", "plan_id", "title", "status_before", "status_after", "changed_status",
-                 "became_overdue", "past_due_no_update_after", "completed_since", "only_in"]].sort_values("action_id").reset_index(drop=True)
+                 "became_overdue", "stopped_overdue", "past_due_no_update_after", "completed_since",
+                 "due_date_before", "due_date_after", "due_moved_days", "note", "source", "evidence_url",
+                 "only_in"]].sort_values("action_id").reset_index(drop=True)
 
 
 def current_for(con, snap: Snapshot) -> history.Dataset:

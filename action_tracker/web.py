@@ -331,8 +331,8 @@ def share_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> Non
                     st.error(md(str(e)))
         sid = st.session_state.get("last_snapshot")
         if sid:
-            st.success("Saved. Share this link:")
-            st.code(f"snapshots?id={sid}", language=None)
+            st.success("Saved. Share this link (the copy button is at its right):")
+            st.code(absolute_link(f"snapshots?id={sid}"), language=None)
             st.page_link("pages/snapshots.py", label="Open the snapshot", query_params={"id": sid})
         st.download_button("Download this view as HTML", key="view_html",
                            data=lambda: report.html_report_of_view(ds, filters, title),
@@ -433,3 +433,33 @@ def is_phone() -> bool:
     except Exception:  # no request headers (tests)
         return False
     return "Mobile" in agent or "iPhone" in agent or "Android" in agent
+
+
+def figure_links(total) -> str:
+    """The overview's figures, each a link to the list behind it (keeping the view)."""
+    lists = [("overdue", "overdue", "due=overdue"), ("past_due_no_update", "past due with no update",
+                                                     "due=past+due%2C+no+update"),
+             ("due_next_90", "due in the next 90 days", "due=next+90+days"), ("stale", "stale", "stale=true")]
+    return "Lists: " + " · ".join(f"[{int(total[k])} {words}]({link('explorer', q)})" for k, words, q in lists)
+
+
+def absolute_link(relative: str) -> str:
+    """A link with the server's own address in front, as the browser reached it (relative if unknown)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # no browser behind this run (tests)
+        url = ""
+    base = url.split("?", 1)[0]
+    base = base[:base.rfind("/") + 1] if "/" in base.split("://", 1)[-1] else base + "/"
+    return (base + relative) if url else relative
+
+
+def compare_choice(choices: list[str], titles: dict[str, str]) -> str:
+    """The snapshot to compare with, kept in the link (?compare=<id> or now)."""
+    raw = st.query_params.get("compare")
+    if raw in choices and "compare" not in st.session_state:
+        st.session_state["compare"] = raw
+    other = st.selectbox("Compare with", choices, key="compare",
+                         format_func=lambda s: titles.get(s, "the tracker now"))
+    st.query_params["compare"] = other
+    return other

@@ -66,12 +66,15 @@ if found.empty:
     web.empty("No action matches these filters. Remove a filter in the sidebar, or shorten the search.")
 else:
     table = queries.explorer_rows(found)
+    phone = web.is_phone()
+    if phone:  # a phone's width holds three columns; the action's own view has the rest
+        table = table[["action", "title", "status"]]
     st.dataframe(table, hide_index=True, key="actions_table", height=min(38 * len(table) + 40, 560),
                  on_select=web.open_selected_action(list(table["action"])), selection_mode="single-row",
                  column_config={
-                     "action": st.column_config.TextColumn("action", width=78),
-                     "title": st.column_config.TextColumn("title", width=330),
-                     "status": st.column_config.TextColumn("status", width=118),
+                     "action": st.column_config.TextColumn("action", width=72 if phone else 78),
+                     "title": st.column_config.TextColumn("title", width=125 if phone else 330),
+                     "status": st.column_config.TextColumn("status", width=112 if phone else 118),
                      "due": st.column_config.DateColumn("due", format="DD MMM YYYY", width=98),
                      "past due": st.column_config.TextColumn("past due", width=135,
                                                              help="⚠ overdue: reported open; ◷: nothing reported"),

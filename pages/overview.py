@@ -15,12 +15,13 @@ st.markdown(captions.coverage_line(total, ds))
 # The status mix first: it answers "how far along is each plan" before anything else loads.
 st.markdown(charts.status_mix_html(queries.status_mix(state)), unsafe_allow_html=True)
 web.headline_metrics(total)
+st.markdown(web.figure_links(total))
 web.claims_box(ds, f.plans)
 
 # Small tables as plain HTML: the data grid's JavaScript would delay the first paint by ~0.3 s.
 st.subheader("Per plan")
 st.markdown(charts.html_table(queries.plan_table(summary), links={"plan": web.link("explorer", "plan={value}")},
-                              percent=queries.PLAN_TABLE_PERCENT, dates=("latest evidence",),
+                              meters=queries.PLAN_TABLE_METERS, dates=("latest evidence",),
                               unlinked=("All plans",)), unsafe_allow_html=True)
 st.caption(web.plan_titles(ds))
 
@@ -40,10 +41,6 @@ else:
     st.markdown(charts.html_table(overdue, links={"action_id": web.link("explorer", "action={value}")},
                                   dates=("due_date",)), unsafe_allow_html=True)
     st.caption("— means the plan names no owner.")
-if int(total["past_due_no_update"]):
-    st.markdown(f"[{int(total['past_due_no_update'])} more actions are past their due date with no update]"
-                f"({web.link('explorer', 'due=past+due%2C+no+update')}): nobody has reported on them, so "
-                "they are not counted as overdue.")
 st.caption(f"Last status change recorded: {fmt_date(web.last_status_change(cur))} (the latest effective date "
            "of a reported status).")
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from action_tracker import captions, charts, queries, web
+from action_tracker.statuses import fmt_date
 
 cur, ds, f = web.page("Owners", "owners", filters=("plan", "theme"))
 with st.sidebar:
@@ -36,10 +37,11 @@ owner = st.selectbox("Owner", list(card["owner"]), index=None, key="owner", bind
                      placeholder="Pick an owner")
 if owner:
     mine = queries.actions_of_owner(state, owner, role, leads, depts)
-    mine = mine.assign(link="explorer?action=" + mine["action_id"])
+    mine = mine.assign(link="explorer?action=" + mine["action_id"], due_date=mine["due_date"].map(fmt_date),
+                       status_date=mine["status_date"].map(fmt_date))  # an unknown date shows as —
     st.dataframe(mine[["action_id", "plan_id", "title", "lead_owner", "lead_basis", "status", "due_date",
                        "overdue", "past_due_no_update", "status_date", "link"]], hide_index=True,
                  key="owner_actions", column_config={
-                     **web.date_columns(mine, ["due_date", "status_date"]), "lead_owner": "lead (body)",
+                     "due_date": "due", "status_date": "last assessed", "lead_owner": "lead (body)",
                      "lead_basis": st.column_config.TextColumn("lead read as", help="stated, implied or plan"),
                      "link": st.column_config.LinkColumn("open", display_text="details")})

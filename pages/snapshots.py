@@ -30,6 +30,14 @@ if sid:
         web.headline_metrics(total)
         web.claims_box(ds)
         st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
+        if snap.view.get("page") == "overview":  # what the overview showed, in its order
+            st.subheader("Per plan")
+            st.markdown(charts.html_table(queries.plan_table(queries.summary(ds.state, ds.as_of)),
+                                          meters=queries.PLAN_TABLE_METERS, dates=("latest evidence",)),
+                        unsafe_allow_html=True)
+            st.subheader("Most overdue (reported open, past the due date)")
+            st.markdown(charts.html_table(queries.most_overdue(ds.state, 10), dates=("due_date",)),
+                        unsafe_allow_html=True)
         curve = queries.completion_over_time(ds)
         if not curve.empty:
             st.plotly_chart(charts.completion(curve), key="snap_completion")
@@ -50,17 +58,23 @@ if sid:
     others = snapshots.list_snapshots(cur)
     choices = ["now"] + [s for s in others["snapshot_id"] if s != snap.snapshot_id]
     titles = dict(zip(others["snapshot_id"], others["title"] + " (" + others["as_of"] + ")"))
-    other = st.selectbox("Compare with", choices, key="compare", format_func=lambda s: titles.get(s, "the tracker now"))
+    other = web.compare_choice(choices, titles)
     later = snapshots.current_for(cur, snap) if other == "now" else snapshots.dataset(snapshots.load(cur, other))
     diff = snapshots.compare(ds, later)
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Changed status", int(diff["changed_status"].sum()))
-    m2.metric("Became overdue", int(diff["became_overdue"].sum()))
-    m3.metric("Completed since", int(diff["completed_since"].sum()))
+    m2.metric("Completed since", int(diff["completed_since"].sum()))
+    m3.metric("Became overdue", int(diff["became_overdue"].sum()))
+    m4.metric("Stopped being overdue", int(diff["stopped_overdue"].sum()))
+    m5.metric("Due date moved", int(diff["due_moved_days"].notna().sum()))
     if diff.empty:
         web.empty("Nothing changed.")
     else:
-        st.dataframe(diff, hide_index=True, key="snap_diff")
+        st.dataframe(diff, hide_index=True, key="snap_diff", column_config={
+            **web.date_columns(diff, ["due_date_before", "due_date_after"]),
+            "due_moved_days": st.column_config.NumberColumn("due date moved (days)"),
+            "evidence_url": st.column_config.LinkColumn("evidence"),
+            "note": "note (after)", "source": "source (after)"})
 else:
     st.title("Snapshots")
     st.caption("A snapshot freezes a view: save one from the sidebar of any page (Share this view). Its link "

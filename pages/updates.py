@@ -90,7 +90,8 @@ history = uploads.list_uploads(cur)
 if history.empty:
     web.empty("No uploads yet.")
 else:
-    st.dataframe(history.drop(columns=["sha256"]), hide_index=True, key="uploads_table")
+    st.dataframe(history.drop(columns=["sha256"]), hide_index=True, key="uploads_table", column_config={
+        "uploaded_at": st.column_config.DatetimeColumn("uploaded", format="DD MMM YYYY HH:mm")})
     revertible = uploads.revertible(cur)
     if revertible:
         col1, col2 = st.columns([1, 3])

@@ -16,7 +16,7 @@ from action_tracker.db import connect
 from action_tracker.history import action_state
 
 from .browser import launch
-from .conftest import TODAY, upload
+from .conftest import ARTIFACTS, TODAY, upload
 
 UK_OCT = queries.Filters(plans=["UK"])
 AS_OF = date(2025, 10, 1)
@@ -122,7 +122,19 @@ def test_html_report_opens_offline_with_its_charts(evidenced, tmp_path):
         assert page.locator("h1").inner_text() == "UK plan, 1 October 2025"
         assert "Data as of 01 Oct 2025" in page.inner_text("body")
         assert page.locator("tbody tr").count() >= 50
-        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        # Axis labels and legends are whole: nothing is drawn outside its chart's box (measured once every
+        # chart has drawn and settled).
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+        page.wait_for_timeout(500)
+        for chart in page.locator(".js-plotly-plot").all():
+            box = chart.bounding_box()
+            for text in chart.locator(".ytick text, .xtick text, .legendtext").all():
+                t = text.bounding_box()
+                if t is None or not text.is_visible():  # a tick Plotly hides where labels would overlap
+                    continue
+                assert t["x"] >= box["x"] - 1 and t["x"] + t["width"] <= box["x"] + box["width"] + 1, \
+                    text.text_content()
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         browser.close()
     assert [u for u in requests if not u.startswith("file://")] == []
 
@@ -176,3 +188,17 @@ def test_snapshot_ids_never_look_like_a_command_line_option(monkeypatch):
     draws = iter(["-startswithdash-000000", "Abcdefghijklmnopqrstuv"])
     monkeypatch.setattr(snapshots.secrets, "token_urlsafe", lambda n: next(draws))
     assert snapshots.new_id() == "Abcdefghijklmnopqrstuv"
+
+
+def test_a_comparison_shows_due_moves_and_overdue_both_ways_with_the_evidence(evidenced):
+    snap = snapshots.create(evidenced, "before", {"page": "overview"}, as_of=date(2026, 2, 1))
+    was_overdue = snapshots.dataset(snap).state.query("overdue")["action_id"].iloc[0]
+    upload(evidenced, "action_id,status,effective_date,due_date,note,evidence_url\n"
+                      "UK-R20,In progress,2026-11-20,2027-03-31,Headhunting unit hired,https://example.org/r20\n"
+                      f"{was_overdue},Completed,2026-11-20,,Delivered at last,\n")
+    diff = snapshots.compare(snapshots.dataset(snap), snapshots.current_for(evidenced, snap)).set_index("action_id")
+    r20 = diff.loc["UK-R20"]
+    assert r20["due_moved_days"] == (date(2027, 3, 31) - date(2026, 1, 13)).days
+    assert r20["note"] == "Headhunting unit hired" and r20["evidence_url"] == "https://example.org/r20"
+    assert diff.loc[was_overdue, "stopped_overdue"] and diff.loc[was_overdue, "completed_since"]
+    assert diff.loc[was_overdue, "note"] == "Delivered at last"
