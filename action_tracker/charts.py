@@ -39,7 +39,11 @@ def status_mix(mix: pd.DataFrame) -> go.Figure:
     for trace in fig.data:
         if trace.name in HATCHED:
             trace.marker.pattern = dict(shape="/", fillmode="overlay", size=6)
-    return _layout(fig, height=90 + 40 * mix["plan"].nunique())
+    fig = _layout(fig, height=90 + 40 * mix["plan"].nunique())
+    # Room for the plan names: with a 10 px margin a first draw could start them outside the chart.
+    fig.update_layout(margin=dict(l=60))
+    fig.update_yaxes(automargin=True)
+    return fig
 
 
 def status_mix_html(mix: pd.DataFrame) -> str:
