@@ -20,6 +20,14 @@ FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=13)
 ROW_PX = 24  # height of one Gantt row
 
 
+def standalone(fig: go.Figure) -> go.Figure:
+    """For a figure drawn outside Streamlit (the report, the public edition). Importing Streamlit makes
+    its own theme Plotly's default template in that process, with other margins and fonts than the
+    page that will draw it: name Plotly's own template, so the figure looks the same wherever it is made."""
+    fig.update_layout(template="plotly")
+    return fig
+
+
 def _layout(fig: go.Figure, height: int | None = None, title: str | None = None) -> go.Figure:
     fig.update_layout(font=FONT, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),

@@ -66,7 +66,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 def _figure_json(fig) -> Markup:
     # Inside <script type="application/json">: "<" escaped so no text can close the element.
-    return Markup(fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Markup(charts.standalone(fig).to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 @dataclass

@@ -66,6 +66,7 @@ def html_report_for(ds: Dataset, title: str, meta_lines: list[str]) -> str:
             + "</div>")
         parts.append(_claims_html(ds))
     for n, (name, fig) in enumerate(figs):
+        fig = charts.standalone(fig)
         parts.append(f"<h2>{html(name)}</h2>")
         # A printed report needs no toolbar, and without it nothing sits over a legend.
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(n == 0), config={"displayModeBar": False},

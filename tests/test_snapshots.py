@@ -206,3 +206,15 @@ def test_a_comparison_shows_due_moves_and_overdue_both_ways_with_the_evidence(ev
     assert r20["note"] == "Headhunting unit hired" and r20["evidence_url"] == "https://example.org/r20"
     assert diff.loc[was_overdue, "stopped_overdue"] and diff.loc[was_overdue, "completed_since"]
     assert diff.loc[was_overdue, "note"] == "Delivered at last"
+
+
+def test_report_figures_look_the_same_after_streamlit_is_imported(evidenced):
+    import plotly.io as pio
+    snap = snapshots.create(evidenced, "theme", {"page": "overview"}, filters=UK_OCT)
+    before = report.html_report(snap)
+    old = pio.templates.default
+    pio.templates.default = "streamlit"  # what importing Streamlit's Plotly support does in a process
+    try:
+        assert report.html_report(snap) == before
+    finally:
+        pio.templates.default = old
