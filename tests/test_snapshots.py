@@ -213,7 +213,8 @@ def test_report_figures_look_the_same_after_streamlit_is_imported(evidenced):
     snap = snapshots.create(evidenced, "theme", {"page": "overview"}, filters=UK_OCT)
     before = report.html_report(snap)
     old = pio.templates.default
-    pio.templates.default = "streamlit"  # what importing Streamlit's Plotly support does in a process
+    from streamlit.elements import plotly_chart  # noqa: F401  (registers its theme as the default)
+    pio.templates.default = "streamlit"  # as the dashboard's process has it
     try:
         assert report.html_report(snap) == before
     finally:
