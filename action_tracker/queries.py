@@ -413,12 +413,6 @@ def departments(owners: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def lead_basis_counts(state: pd.DataFrame) -> pd.DataFrame:
-    """Per plan: how many leads are stated, implied, plan-level (or changed by an update)."""
-    counts = state.groupby(["plan_id", state["lead_basis"].fillna("none")]).size().unstack(fill_value=0)
-    return counts.reindex(columns=["stated", "implied", "plan", "update"], fill_value=0)
-
-
 
 # --- themes across plans -------------------------------------------------------------------
 
@@ -459,9 +453,4 @@ def delivered_summary(state: pd.DataFrame, theme: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["plan", "actions", COMPLETED, IN_PROGRESS, "status known", "completed"])
 
 
-def theme_name(theme_id: str) -> str:
-    t = THEMES_BY_ID.get(theme_id)
-    return t.name if t else theme_id
-
-
-__all__ += ["theme_matrix", "theme_actions", "delivered_summary", "theme_name", "THEMES", "THEMES_BY_ID"]
+__all__ += ["theme_matrix", "theme_actions", "delivered_summary", "THEMES", "THEMES_BY_ID"]
