@@ -56,7 +56,8 @@ def claims_markdown(ds: Dataset, plans: list[str] | None = None) -> list[str]:
     return lines
 
 
-def _evidence_cell(url, source, empty: str = "") -> str:
+def evidence_html(url, source, empty: str = "") -> str:
+    """A source as a link where there is a safe address, else its words (escaped)."""
     if isinstance(url, str) and url:
         return link_html(url, source if isinstance(source, str) and source else "evidence")
     return html(source, empty)
@@ -70,7 +71,7 @@ def recent_updates_html(recent: pd.DataFrame, link_of=lambda action_id: f"explor
             f"<li><b>{fmt_date(r.status_date)}</b> · <a href='{html(link_of(r.action_id))}' target='_self'>"
             f"{html(r.action_id)}</a> {html(r.title)} → <span style='color:{COLORS.get(r.status, '#555')}'>"
             f"{html(label(r.status))}</span><br><span class='note'>{html(r.last_note, '')} "
-            f"({_evidence_cell(r.last_evidence_url, r.last_source, 'no source named')}; confidence "
+            f"({evidence_html(r.last_evidence_url, r.last_source, 'no source named')}; confidence "
             f"{html(r.last_confidence, 'not rated')}; {html(r.last_basis, 'basis not recorded')})</span></li>")
     return ("<ul class='recent-updates' style='padding-left:1.2rem'>"
             "<style>.recent-updates li{margin:.35rem 0}.recent-updates .note{color:#555;font-size:.9rem}</style>"

@@ -6,7 +6,7 @@ Plotly's JavaScript is embedded once; every table is plain HTML, escaped.
 from __future__ import annotations
 
 from . import charts, queries
-from .captions import headline_figures
+from .captions import evidence_html, headline_figures
 from .history import Dataset
 from .snapshots import Snapshot, dataset
 from .statuses import COLORS, OVERDUE, PAST_DUE_NO_UPDATE, fmt_date, label
@@ -26,12 +26,6 @@ th{background:#f4f4f4} .status{color:#fff;padding:1px 6px;border-radius:3px;whit
 
 def _status_cell(s: str) -> str:
     return f"<span class='status' style='background:{COLORS.get(s, '#777')}'>{html(label(s))}</span>"
-
-
-def _evidence_link(r) -> str:
-    if not isinstance(r.last_evidence_url, str):
-        return html(r.last_source, "")
-    return link_html(r.last_evidence_url, r.last_source if isinstance(r.last_source, str) else "evidence")
 
 
 def _claims_html(ds: Dataset) -> str:
@@ -72,8 +66,7 @@ def html_report_for(ds: Dataset, title: str, meta_lines: list[str]) -> str:
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(n == 0), config={"displayModeBar": False},
                                  div_id=f"chart-{n}"))
     parts.append("<h2>Per plan</h2>")
-    parts.append(charts.html_table(queries.plan_table(summary), meters=queries.PLAN_TABLE_METERS,
-                                   dates=("latest evidence",)))
+    parts.append(charts.plan_table_html(summary))
     parts.append("<h2>Actions</h2>")
     table = ds.state.sort_values(["plan_id", "seq"])
     rows_html = "".join(
@@ -84,7 +77,7 @@ def html_report_for(ds: Dataset, title: str, meta_lines: list[str]) -> str:
             + (f" {_status_cell(OVERDUE)}" if r.overdue else "")
             + (f" {_status_cell(PAST_DUE_NO_UPDATE)}" if r.past_due_no_update else "") + "</td>",
             f"<td>{fmt_date(r.status_date)}</td>",
-            f"<td class='note'>{html(r.last_note, '')} {_evidence_link(r)}</td>"])
+            f"<td class='note'>{html(r.last_note, '')} {evidence_html(r.last_evidence_url, r.last_source)}</td>"])
         + "</tr>" for r in table.itertuples())
     parts.append("<table><thead><tr><th>id</th><th>plan</th><th>title</th><th>lead owner</th><th>due</th>"
                  "<th>status</th><th>last assessed</th><th>latest evidence</th></tr></thead>"
