@@ -123,6 +123,14 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: t
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
+def plan_table_html(summary: pd.DataFrame, plan_link: str | None = None) -> str:
+    """The per-plan table of the overview, snapshots, the report and the public edition, one way.
+    `plan_link` is a URL template with {value} for each plan's name."""
+    from .queries import PLAN_TABLE_METERS, plan_table
+    return html_table(plan_table(summary), links={"plan": plan_link} if plan_link else None,
+                      meters=PLAN_TABLE_METERS, dates=("latest evidence",), unlinked=("All plans",))
+
+
 def _today_line(fig: go.Figure, as_of: date, label: str = "today", at_bottom: bool = False) -> None:
     # add_vline with an annotation fails on date axes; a shape plus an annotation does not.
     fig.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper",

@@ -135,10 +135,7 @@ def _index(site: Site) -> None:
               total=summary.loc["All plans"], figures=captions.headline_figures(summary.loc["All plans"]),
               stale_days=current().stale_days,
               mix=Markup(charts.status_mix_html(queries.status_mix(state))),
-              plan_table=Markup(charts.html_table(queries.plan_table(summary),
-                                                  links={"plan": "plans/{value}/index.html"},
-                                                  meters=queries.PLAN_TABLE_METERS, dates=("latest evidence",),
-                                                  unlinked=("All plans",))),
+              plan_table=Markup(charts.plan_table_html(summary, "plans/{value}/index.html")),
               claims=_records(queries.claims_beside_tracker(ds)), recent=_records(queries.recent_updates(state, 15)))
     # The list of every action, searchable with no server, is a page of its own: the index stays light.
     site.page("actions/index.html", "actions.html", "Every action", actions=_records(state),

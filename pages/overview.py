@@ -20,9 +20,7 @@ web.claims_box(ds, f.plans)
 
 # Small tables as plain HTML: the data grid's JavaScript would delay the first paint by ~0.3 s.
 st.subheader("Per plan")
-st.markdown(charts.html_table(queries.plan_table(summary), links={"plan": web.link("explorer", "plan={value}")},
-                              meters=queries.PLAN_TABLE_METERS, dates=("latest evidence",),
-                              unlinked=("All plans",)), unsafe_allow_html=True)
+st.markdown(charts.plan_table_html(summary, web.link("explorer", "plan={value}")), unsafe_allow_html=True)
 st.caption(web.plan_titles(ds))
 
 st.subheader("Recent updates")

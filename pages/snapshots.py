@@ -32,9 +32,7 @@ if sid:
         st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
         if snap.view.get("page") == "overview":  # what the overview showed, in its order
             st.subheader("Per plan")
-            st.markdown(charts.html_table(queries.plan_table(queries.summary(ds.state, ds.as_of)),
-                                          meters=queries.PLAN_TABLE_METERS, dates=("latest evidence",)),
-                        unsafe_allow_html=True)
+            st.markdown(charts.plan_table_html(queries.summary(ds.state, ds.as_of)), unsafe_allow_html=True)
             st.subheader("Most overdue (reported open, past the due date)")
             st.markdown(charts.html_table(queries.most_overdue(ds.state, 10), dates=("due_date",)),
                         unsafe_allow_html=True)
