@@ -463,3 +463,26 @@ def compare_choice(choices: list[str], titles: dict[str, str]) -> str:
                          format_func=lambda s: titles.get(s, "the tracker now"))
     st.query_params["compare"] = other
     return other
+
+
+def action_picker(state, offered) -> str | None:
+    """"Open an action": searches ids and title words, and keeps the choice in the link (?action=UK-R01).
+    Not bound to the URL by Streamlit, since a bound widget cannot show titles beside ids; the link and
+    the widget are kept in step here. An unknown id in the link is named in a warning."""
+    titles = dict(zip(state["action_id"], state["title"]))
+    raw = st.query_params.get("action")
+    if raw and raw not in titles:
+        st.warning(f"There is no action {md(raw)}; pick one below.", icon="⚠️")
+    elif raw and st.session_state.get("action") != raw and not st.session_state.get("_action_picked"):
+        st.session_state["action"] = raw  # a link opened, or the table's row clicked
+    options = sorted(set(offered) | ({st.session_state.get("action")} & set(titles)))
+    chosen = st.selectbox("Open an action", options or sorted(titles), index=None, key="action",
+                          format_func=lambda a: f"{a} · {titles.get(a, '')}",
+                          on_change=lambda: st.session_state.update(_action_picked=True),
+                          placeholder="Type an id or words of a title, e.g. UK-R01 or growth zones")
+    st.session_state["_action_picked"] = False
+    if chosen:
+        st.query_params["action"] = chosen
+    elif raw in titles:
+        del st.query_params["action"]
+    return chosen

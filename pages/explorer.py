@@ -10,23 +10,7 @@ cur, ds, f = web.page("Actions explorer", "explorer",
                             filters=("plan", "theme", "section", "owner", "status", "due", "stale", "q"))
 found = queries.filter_actions(ds.state, f, ds.as_of)
 
-# "Open an action" searches ids and title words; the link carries the id (?action=UK-R01).
-titles = dict(zip(ds.state["action_id"], ds.state["title"]))
-raw = st.query_params.get("action")
-if raw and raw not in titles:
-    st.warning(f"There is no action {md(raw)}; pick one below.", icon="⚠️")
-elif raw and st.session_state.get("action") != raw and not st.session_state.get("_action_picked"):
-    st.session_state["action"] = raw
-options = sorted(set(found["action_id"]) | ({st.session_state.get("action")} & set(titles)))
-action_id = st.selectbox("Open an action", options or sorted(titles), index=None, key="action",
-                         format_func=lambda a: f"{a} · {titles.get(a, '')}",
-                         on_change=lambda: st.session_state.update(_action_picked=True),
-                         placeholder="Type an id or words of a title, e.g. UK-R01 or growth zones")
-st.session_state["_action_picked"] = False
-if action_id:
-    st.query_params["action"] = action_id
-elif raw in titles:
-    del st.query_params["action"]
+action_id = web.action_picker(ds.state, found["action_id"])
 if action_id:
     a = ds.state.set_index("action_id").loc[action_id]
     st.subheader(f"{md(action_id)}: {md(a['title'])}")
