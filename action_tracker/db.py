@@ -166,7 +166,19 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
     else:
         con.execute("COMMIT")
+        global _commits
+        _commits += 1
         checkpoint(con)
+
+
+# Commits made by this process. The dashboard's process holds its store read-write, so no other
+# process can write to it while it runs: its data version can only change after one of these, and
+# it asks the store for the version again only then (web.version).
+_commits = 0
+
+
+def commits() -> int:
+    return _commits
 
 
 def checkpoint(con) -> None:
