@@ -248,6 +248,7 @@ def completion(curve: pd.DataFrame, share: bool = False) -> go.Figure:
     fig = go.Figure()
     palette = px.colors.qualitative.Safe
     for i, (plan_id, g) in enumerate(curve.groupby("plan")):
+        g = _steps(g, [y, "due", "actions"])
         color, plan = palette[i % len(palette)], _esc(plan_id)
         fig.add_trace(go.Scatter(x=g["date"], y=g[y], name=f"{plan} completed", mode="lines",
                                  line=dict(color=color, width=3, shape="hv"), legendgroup=plan,
@@ -262,10 +263,20 @@ def completion(curve: pd.DataFrame, share: bool = False) -> go.Figure:
     return _layout(fig, height=420)
 
 
+def _steps(g: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The days on which any of `columns` changes, and the last day: a step line ("hv") drawn from these
+    is the same line as from every day, with a fraction of the points to send and serialise."""
+    values = g[columns]
+    changed = values.ne(values.shift()).any(axis=1)
+    changed.iloc[-1:] = True
+    return g[changed]
+
+
 def _completion_of_assessed(curve: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     palette = px.colors.qualitative.Safe
     for i, (plan_id, g) in enumerate(curve.groupby("plan")):
+        g = _steps(g, ["completed_share_assessed", "assessed", "actions"])
         color, plan = palette[i % len(palette)], _esc(plan_id)
         fig.add_trace(go.Scatter(x=g["date"], y=g["completed_share_assessed"], name=f"{plan} completed, % of assessed",
                                  mode="lines", line=dict(color=color, width=3, shape="hv"), legendgroup=plan,
