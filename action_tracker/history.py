@@ -147,6 +147,9 @@ class Dataset:
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)
     min_confidence: str = "any"
     owners: pd.DataFrame = field(default_factory=pd.DataFrame)  # owner_id, name, parent_id
+    # What the dashboard's caches know this dataset by (database, data version, day, evidence counted);
+    # empty for a dataset nobody caches (a snapshot's, a report's). See web.cached().
+    key: tuple = ()
 
 
 def load_dataset(con, as_of: date | None = None, min_confidence: str = "any") -> Dataset:

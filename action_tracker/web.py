@@ -11,14 +11,15 @@ Only widgets and layout live here and in pages/; every number comes from queries
 
 from __future__ import annotations
 
+import dataclasses
 import runpy
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from . import history, queries, views
-from .db import ROOT, StoreError, check_readable, connect, db_path, fetch_one
+from . import history, page_data, queries, views
+from .db import ROOT, StoreError, check_readable, commits, connect, db_path, fetch_one
 from .history import Dataset
 from .statuses import COLORS, HATCHED_NOTE, MIN_CONFIDENCE, SHOWN, fmt_date, label
 from .text import md
@@ -47,18 +48,42 @@ def cursor():
         st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# How much the dashboard keeps in memory, whatever the number of readers: datasets (one per data
+# version, day and evidence counted) and computed page parts (one per dataset and view). Both are
+# shared by every reader (st.cache_resource: no copy per script run) and bounded, so a hundred
+# different `as_of` days cost at most DATASETS_KEPT datasets. README, Performance, gives the sizes.
+DATASETS_KEPT = 6
+PAGE_PARTS_KEPT = 300
+
+
+@st.cache_resource(show_spinner=False, max_entries=DATASETS_KEPT)
 def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any") -> Dataset:
     # Keyed by the data version (history.data_version), which changes with every write to the data
     # pages show; saving a snapshot does not change it, so it does not empty every viewer's cache.
+    # Shared, not copied: nothing changes a Dataset in place (queries are pure).
     cur = _connection(path).cursor()
     try:
-        return history.load_dataset(cur, as_of, min_confidence)
+        ds = history.load_dataset(cur, as_of, min_confidence)
     finally:
         cur.close()
+    return dataclasses.replace(ds, key=(path, version, as_of, min_confidence))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=PAGE_PARTS_KEPT)
+def _computed(name: str, data_key: tuple, args_key: str, _fn, _ds, _args):
+    return _fn(_ds, *_args)
+
+
+def cached(fn, ds: Dataset, *args):
+    """fn(ds, *args) (a page_data function), computed once per dataset and arguments and shared by every
+    reader: a reader's script run then only draws. The arguments are plain values (strings, lists,
+    Filters), told apart by their repr."""
+    if not ds.key:
+        return fn(ds, *args)
+    return _computed(f"{fn.__module__}.{fn.__qualname__}", ds.key, repr(args), fn, ds, args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _options(path: str, version: tuple, today: date) -> dict[str, list[str]]:
     return queries.options(_dataset(path, version, today).state)
 
@@ -98,8 +123,15 @@ def ensure_entrypoint() -> None:
         st.stop()
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _version(path: str, commits: int, _cur) -> tuple:
+    return history.data_version(_cur)
+
+
 def version(cur) -> tuple:
-    return history.data_version(cur)
+    """The data version, asked of the store again only after this process has committed a write
+    (no other process can write while the dashboard holds the file)."""
+    return _version(str(db_path()), commits(), cur)
 
 
 def page(title: str, name: str, filters=(), sidebar_last: bool = False):
@@ -215,7 +247,7 @@ def filter_widgets(ds: Dataset, opts: dict[str, list[str]],
 
 def plan_titles(ds: Dataset) -> str:
     """Each plan's id and title, as Markdown (escaped)."""
-    return "  \n".join(f"**{md(r.plan_id)}** {md(r.title)}" for r in ds.plans.itertuples()) if len(ds.plans) else ""
+    return cached(page_data.plan_titles, ds)
 
 
 def plan_name(ds: Dataset, plan_id: str) -> str:
@@ -339,12 +371,14 @@ def share_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> Non
                            file_name="action-tracker-view.html", mime="text/html")
 
 
+def keep_params() -> str:
+    """The part of this link that internal links carry on: the day and the evidence counted."""
+    return "&".join(f"{k}={st.query_params[k]}" for k in ("as_of", "confidence") if k in st.query_params)
+
+
 def link(page: str, query: str = "") -> str:
     """An internal link that keeps the view's day and the evidence counted (?as_of=, ?confidence=)."""
-    keep = [f"{k}={st.query_params[k]}" for k in ("as_of", "confidence") if k in st.query_params
-            and f"{k}=" not in query]
-    params = "&".join(p for p in [query, *keep] if p)
-    return f"{page}?{params}" if params else page
+    return page_data.link(page, query, keep_params())
 
 
 def headline_metrics(total) -> None:
@@ -353,10 +387,8 @@ def headline_metrics(total) -> None:
         col.metric(name, value, help=why)
 
 
-def claims_box(ds: Dataset, plans: list[str] | None = None) -> None:
-    """Governments' own claims beside the tracker's count on the same day."""
-    from .captions import claims_markdown
-    lines = claims_markdown(ds, plans)
+def claims_box(lines: list[str]) -> None:
+    """Governments' own claims beside the tracker's count on the same day (page_data.claims)."""
     if lines:
         st.markdown("**What governments claim, beside the evidence here**  \n" + "  \n".join(lines))
 

@@ -2,16 +2,13 @@
 
 import streamlit as st
 
-from action_tracker import captions, charts, queries, web
+from action_tracker import page_data, queries, web
 from action_tracker.text import md
 
 cur, ds, f = web.page("Compare the plans", "compare", filters=("plan",), sidebar_last=True)
-state = queries.filter_actions(ds.state, f, ds.as_of)
 
 st.subheader("Themes by plan")
-matrix = queries.theme_matrix(state)
-st.markdown(captions.theme_matrix_html(matrix, lambda p, t: web.link("explorer", f"plan={p}&theme={t}")),
-            unsafe_allow_html=True)
+st.markdown(web.cached(page_data.compare_matrix, ds, f, web.keep_params()), unsafe_allow_html=True)
 
 st.subheader("One theme, side by side")
 theme = st.selectbox("Theme", list(queries.THEMES_BY_ID), key="focus", bind="query-params",
@@ -19,14 +16,12 @@ theme = st.selectbox("Theme", list(queries.THEMES_BY_ID), key="focus", bind="que
 words = st.text_input("Only actions whose title or text holds", key="q", bind="query-params",
                       placeholder="e.g. institute")
 st.caption(md(queries.THEMES_BY_ID[theme].definition))
-acts = queries.theme_actions(queries.filter_actions(state, queries.Filters(search=words), ds.as_of), theme)
+side = web.cached(page_data.compare_theme, ds, f, theme, words, web.keep_params())
 
 st.markdown("**Who has delivered**")
-st.markdown(charts.html_table(queries.delivered_summary(acts, theme)), unsafe_allow_html=True)
-plans = sorted(state["plan_id"].unique())
-for col, plan in zip(st.columns(len(plans)) if plans else [], plans):
+st.markdown(side["delivered_html"], unsafe_allow_html=True)
+for col, (plan, text) in zip(st.columns(len(side["columns"])) if side["columns"] else [], side["columns"]):
     col.markdown(f"**{md(web.plan_name(ds, plan))}**")
-    col.markdown(captions.plan_column_markdown(acts[acts["plan_id"] == plan],
-                                               lambda a: web.link("explorer", f"action={a}")))
+    col.markdown(text)
 
 web.sidebar_controls(cur, ds, f, "compare")

@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from action_tracker import captions, history, queries, web
+from action_tracker import captions, history, page_data, web
 from action_tracker.text import md
 from loaders import source_excerpt
 
 cur, ds, f = web.page("Actions explorer", "explorer",
                             filters=("plan", "theme", "section", "owner", "status", "due", "stale", "q"))
-found = queries.filter_actions(ds.state, f, ds.as_of)
+found = web.cached(page_data.explorer, ds, f)
 
-action_id = web.action_picker(ds.state, found["action_id"])
+action_id = web.action_picker(ds.state, found["ids"])
 if action_id:
-    a = ds.state.set_index("action_id").loc[action_id]
+    one = web.cached(page_data.action, ds, action_id)
+    a = one["action"]
     st.subheader(f"{md(action_id)}: {md(a['title'])}")
     # The latest evidence is the first thing under the title.
     st.markdown(captions.latest_evidence_markdown(a))
@@ -20,7 +21,7 @@ if action_id:
     c1, c2, c3 = st.columns(3)
     for col, text in zip((c1, c2, c3), captions.action_facts(a, web.plan_name(ds, a["plan_id"]))):
         col.markdown(text)
-    parts = ds.state[ds.state["parent_action_id"] == action_id]
+    parts = one["parts"]
     if len(parts):
         st.markdown(captions.parts_markdown(parts))
     if isinstance(a["parent_action_id"], str):
@@ -44,12 +45,12 @@ if action_id:
                                                                                 help="Undone by a later revert")})
     st.divider()
 
-st.caption(f"{len(found)} of {len(ds.state)} actions match. Click a column header to sort. "
+st.caption(f"{len(found['ids'])} of {len(ds.state)} actions match. Click a column header to sort. "
            "An empty owner or due date means the plan names none; No update yet means nothing has been reported.")
-if found.empty:
+if found["table"] is None:
     web.empty("No action matches these filters. Remove a filter in the sidebar, or shorten the search.")
 else:
-    table = queries.explorer_rows(found)
+    table = found["table"]
     phone = web.is_phone()
     if phone:  # a phone's width holds three columns; the action's own view has the rest
         table = table[["action", "title", "status"]]

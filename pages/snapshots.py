@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from action_tracker import captions, charts, exports, queries, report, snapshots, web
+from action_tracker import captions, charts, exports, page_data, queries, report, snapshots, web
 from action_tracker.text import md
 
 web.ensure_entrypoint()
@@ -28,7 +28,7 @@ if sid:
     if total is not None:
         st.markdown(captions.coverage_line(total, ds))
         web.headline_metrics(total)
-        web.claims_box(ds)
+        web.claims_box(page_data.claims(ds, None))
         st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
         if snap.view.get("page") == "overview":  # what the overview showed, in its order
             st.subheader("Per plan")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from action_tracker import charts, queries, web
+from action_tracker import page_data, queries, web
 
 cur, ds, f = web.page("Timeline", "timeline", filters=("plan", "theme", "owner", "status", "due"))
 with st.sidebar:
@@ -11,25 +11,23 @@ with st.sidebar:
     undated = st.checkbox("Include actions with no due date", key="undated", bind="query-params",
                           help="Off: the chart answers 'what is due when'. On: the undated actions follow, hatched.")
 
-all_rows = queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of), group)
-rows = all_rows if undated else all_rows[~all_rows["open_ended"]].reset_index(drop=True)
-if rows.empty:
+rows = web.cached(page_data.timeline, ds, f, group, undated)
+if rows["rows"].empty:
     web.empty("No action matches these filters. Remove a filter in the sidebar"
               + ("." if undated else ", or include the actions with no due date."))
     st.stop()
-per_page = len(rows) if rows_choice == "all" else int(rows_choice)
-pages = max(1, -(-len(rows) // per_page))
+n, hidden = len(rows["rows"]), rows["hidden"]
+per_page = n if rows_choice == "all" else int(rows_choice)
+pages = max(1, -(-n // per_page))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="page") if pages > 1 else 1
-shown = queries.timeline_page(rows, page, per_page, ids_only=web.is_phone())
-hidden = len(all_rows) - len(rows)
-st.caption(f"{len(rows)} actions, showing {len(shown)} (rows {(page - 1) * per_page + 1}–"
-           f"{(page - 1) * per_page + len(shown)}), grouped by {group}"
+chart = web.cached(page_data.gantt, ds, f, group, undated, page, per_page, web.is_phone())
+st.caption(f"{n} actions, showing {chart['shown']} (rows {(page - 1) * per_page + 1}–"
+           f"{(page - 1) * per_page + chart['shown']}), grouped by {group}"
            + (f"; {hidden} with no due date are left out (tick 'Include actions with no due date')" if hidden else "")
            + ". "
            "Bars run from the plan's publication (or the first reported In progress) to the due date, coloured "
            "by status, or Overdue / Past due, no update when the due date has passed. Hatched bars have no "
            "due date (and run to the as-of day) or no reported status; diamonds are actions due on or before "
            "they started; ticks are status changes.")
-st.plotly_chart(charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]),
-                             "today" if ds.label == "live" else f"as of {ds.as_of:%d %b %Y}"), key="gantt")
+st.plotly_chart(chart["figure"], key="gantt")
 web.status_legend()

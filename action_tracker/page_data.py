@@ -1,0 +1,138 @@
+"""What each dashboard page shows, computed from a Dataset and the page's options.
+
+One plain function per page part, no Streamlit: the page draws what it returns. The dashboard
+calls them through web.cached(), which keeps each result per data version, day, evidence counted
+and options, shared by every reader: a view that a thousand readers open is computed once, and a
+reader's script run only draws. So results are shared: never change one in place.
+
+`keep` is the part of the current link that internal links carry on (the day and the evidence
+counted, e.g. "as_of=2026-01-31&confidence=high"); see web.keep_params().
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import captions, charts, queries
+from .history import Dataset
+from .text import md
+
+
+def link(page: str, query: str = "", keep: str = "") -> str:
+    """An internal link that carries the view's day and evidence counted, unless `query` sets them."""
+    kept = [p for p in keep.split("&") if p and f"{p.split('=', 1)[0]}=" not in query]
+    params = "&".join(p for p in [query, *kept] if p)
+    return f"{page}?{params}" if params else page
+
+
+def overview(ds: Dataset, f: queries.Filters, keep: str) -> dict:
+    """The overview: coverage, status mix, headline figures, per plan, recent updates, most overdue."""
+    state = queries.filter_actions(ds.state, f, ds.as_of)
+    summary = queries.summary(state, ds.as_of)
+    total = summary.loc["All plans"]
+    recent = queries.recent_updates(state, 10)
+    overdue = queries.most_overdue(state, 10)
+    return {
+        "total": total,
+        "coverage": captions.coverage_line(total, ds),
+        "status_mix_html": charts.status_mix_html(queries.status_mix(state)),
+        "claims": claims(ds, f.plans),
+        "plan_table_html": charts.plan_table_html(summary, link("explorer", "plan={value}", keep)),
+        "recent_html": None if recent.empty else captions.recent_updates_html(
+            recent, lambda a: link("explorer", f"action={a}", keep)),
+        "overdue_html": None if overdue.empty else charts.html_table(
+            overdue, links={"action_id": link("explorer", "action={value}", keep)}, dates=("due_date",)),
+    }
+
+
+def plan_titles(ds: Dataset) -> str:
+    """Each plan's id and title, as Markdown (escaped)."""
+    return "  \n".join(f"**{md(r.plan_id)}** {md(r.title)}" for r in ds.plans.itertuples()) if len(ds.plans) else ""
+
+
+def claims(ds: Dataset, plans: list[str] | None) -> list[str]:
+    """Governments' claims, one Markdown line each, beside the tracker's count on the claim's day."""
+    return captions.claims_markdown(ds, plans)
+
+
+def timeline(ds: Dataset, f: queries.Filters, group: str, undated: bool) -> dict:
+    """The timeline's rows (all of them, and those drawn: dated only unless `undated`)."""
+    all_rows = queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of), group)
+    rows = all_rows if undated else all_rows[~all_rows["open_ended"]].reset_index(drop=True)
+    return {"rows": rows, "hidden": len(all_rows) - len(rows)}
+
+
+def gantt(ds: Dataset, f: queries.Filters, group: str, undated: bool, page: int, per_page: int,
+          ids_only: bool) -> dict:
+    """One page of the Gantt chart, as a figure, with the rows it shows."""
+    rows = timeline(ds, f, group, undated)["rows"]
+    shown = queries.timeline_page(rows, page, per_page, ids_only=ids_only)
+    label_today = "today" if ds.label == "live" else f"as of {ds.as_of:%d %b %Y}"
+    return {"shown": len(shown),
+            "figure": charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]), label_today)}
+
+
+COMPLETION_MEASURES = {"count": False, "share": True, "share of assessed": "assessed"}
+
+
+def completion(ds: Dataset, plans: list[str], per: str, themes: list[str], measure: str) -> dict:
+    """Completion over time: the curve's figure and the latest point of each line."""
+    curve = queries.completion_over_time(ds, plans, by=per, themes=themes)
+    if curve.empty:
+        return {"empty": True, "before": bool(curve.attrs.get("before"))}
+    latest = curve.sort_values("date").groupby("plan").tail(1)[
+        ["plan", "date", "completed", "assessed", "actions", "completed_share", "completed_share_assessed", "due"]]
+    return {"empty": False, "none_completed": int(curve["completed"].max()) == 0,
+            "figure": charts.completion(curve, share=COMPLETION_MEASURES.get(measure, "assessed")),
+            "latest": latest.reset_index(drop=True)}
+
+
+def owners(ds: Dataset, f: queries.Filters, role: str, leads: str, by: str) -> dict:
+    """The owners' scorecard, its caption and its chart."""
+    state = queries.filter_actions(ds.state, f, ds.as_of)
+    depts = queries.departments(ds.owners) if by == "department" else None
+    card = queries.owner_scorecard(state, role, leads, depts)
+    return {"caption": captions.owners_caption(state, card, leads), "card": card,
+            "figure": None if card.empty else charts.owner_bars(card)}
+
+
+def owner_actions(ds: Dataset, f: queries.Filters, owner: str, role: str, leads: str, by: str) -> pd.DataFrame:
+    """One owner's actions, an unknown date shown as —, each with a link to open it."""
+    from .statuses import fmt_date
+    state = queries.filter_actions(ds.state, f, ds.as_of)
+    depts = queries.departments(ds.owners) if by == "department" else None
+    mine = queries.actions_of_owner(state, owner, role, leads, depts)
+    mine = mine.assign(link="explorer?action=" + mine["action_id"], due_date=mine["due_date"].map(fmt_date),
+                       status_date=mine["status_date"].map(fmt_date))
+    return mine[["action_id", "plan_id", "title", "lead_owner", "lead_basis", "status", "due_date", "overdue",
+                 "past_due_no_update", "status_date", "link"]].reset_index(drop=True)
+
+
+def compare_matrix(ds: Dataset, f: queries.Filters, keep: str) -> str:
+    """Themes by plan, as HTML, each cell linking to its actions."""
+    state = queries.filter_actions(ds.state, f, ds.as_of)
+    return captions.theme_matrix_html(queries.theme_matrix(state),
+                                      lambda p, t: link("explorer", f"plan={p}&theme={t}", keep))
+
+
+def compare_theme(ds: Dataset, f: queries.Filters, theme: str, words: str, keep: str) -> dict:
+    """One theme side by side: who has delivered, and each plan's actions under it."""
+    state = queries.filter_actions(ds.state, f, ds.as_of)
+    acts = queries.theme_actions(queries.filter_actions(state, queries.Filters(search=words), ds.as_of), theme)
+    plans = sorted(state["plan_id"].unique())
+    return {"delivered_html": charts.html_table(queries.delivered_summary(acts, theme)),
+            "columns": [(plan, captions.plan_column_markdown(acts[acts["plan_id"] == plan],
+                                                             lambda a: link("explorer", f"action={a}", keep)))
+                        for plan in plans]}
+
+
+def explorer(ds: Dataset, f: queries.Filters) -> dict:
+    """The explorer's list: the actions that match, as the table shows them."""
+    found = queries.filter_actions(ds.state, f, ds.as_of)
+    return {"ids": list(found["action_id"]), "table": None if found.empty else queries.explorer_rows(found)}
+
+
+def action(ds: Dataset, action_id: str) -> dict:
+    """One action's row and the parts it is split into."""
+    a = ds.state.set_index("action_id").loc[action_id]
+    return {"action": a, "parts": ds.state[ds.state["parent_action_id"] == action_id]}
