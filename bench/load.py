@@ -1,0 +1,286 @@
+"""Readers per process: simulated readers that speak Streamlit's own websocket protocol.
+
+No browser is involved, so every figure is the server's: each simulated reader opens
+`/_stcore/stream`, asks for a page (a `rerun_script` BackMsg naming the page) and counts the view
+done when the server sends `script_finished`. Readers cycle through the pages; the server's CPU
+time and resident memory come from /proc, before and after.
+
+    python -m bench.load [--readers 1,10,20] [--views 12] [--db PATH]
+
+The same run measures a one-line Streamlit app the same way: the floor any page pays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+# The dashboard's data pages, as their links name them ("" is the overview, the default page).
+PAGES = ("", "timeline", "completion", "owners", "compare", "explorer")
+ONE_LINE_APP = 'import streamlit as st\nst.write("Hello")\n'
+
+
+@dataclass
+class Run:
+    """What one round of the benchmark saw."""
+    readers: int
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    rss_before_mb: float = 0.0
+    rss_after_mb: float = 0.0
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def views(self) -> int:
+        return sum(len(t) for t in self.times.values())
+
+    def row(self) -> dict:
+        all_times = [t for ts in self.times.values() for t in ts]
+        return {"readers": self.readers, "views": self.views, "errors": len(self.errors),
+                "first_error": self.errors[0] if self.errors else "",
+                "views_per_second": self.views / self.seconds if self.seconds else 0.0,
+                "cpu_per_view": self.cpu_seconds / self.views if self.views else float("nan"),
+                "p50": _pct(all_times, 50), "p95": _pct(all_times, 95),
+                "per_page": {p or "overview": {"p50": _pct(t, 50), "p95": _pct(t, 95), "views": len(t)}
+                             for p, t in self.times.items()},
+                "rss_before_mb": self.rss_before_mb, "rss_after_mb": self.rss_after_mb}
+
+
+def _pct(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def rerun(page: str, query: str = "") -> bytes:
+    """The message a browser sends to run a page."""
+    return BackMsg(rerun_script=ClientState(query_string=query, page_name=page)).SerializeToString()
+
+
+async def view(ws, page: str, query: str = "") -> str | None:
+    """Ask for one page and read until its script run ends. Returns an error, or None."""
+    await ws.send(rerun(page, query))
+    error = None
+    while True:
+        msg = ForwardMsg.FromString(await ws.recv())
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
+                and msg.delta.new_element.WhichOneof("type") == "exception":
+            error = error or f"{page or 'overview'}: {msg.delta.new_element.exception.message[:200]}"
+        elif kind == "page_not_found":
+            error = error or f"{page}: page not found"
+        elif kind == "script_finished":
+            if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                return error
+            if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                return f"{page}: the script did not compile"
+            # FINISHED_EARLY_FOR_RERUN: a page may rerun itself (st.rerun); keep reading.
+
+
+async def reader(base: str, pages: tuple[str, ...], views: int, offset: int, run: Run, reload: bool = True,
+                 queries: tuple[str, ...] = ("",)) -> None:
+    """One simulated reader. reload: every view on a new connection (a reader opening a shared link:
+    a new session each time); else one connection for all its views (a reader moving between pages)."""
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    connect = lambda: websockets.connect(url, subprotocols=["streamlit"], max_size=None,  # noqa: E731
+                                         open_timeout=120, ping_interval=None)
+    try:
+        ws = None if reload else await connect()
+        for i in range(views):
+            page, query = pages[(offset + i) % len(pages)], queries[(offset + i) % len(queries)]
+            t0 = time.perf_counter()
+            if reload:
+                async with connect() as fresh:
+                    err = await asyncio.wait_for(view(fresh, page, query), timeout=300)
+            else:
+                err = await asyncio.wait_for(view(ws, page, query), timeout=300)
+            run.times.setdefault(page, []).append(time.perf_counter() - t0)
+            if err:
+                run.errors.append(err)
+        if ws is not None:
+            await ws.close()
+    except Exception as e:  # a dropped connection is an error of the run, not of the benchmark
+        run.errors.append(f"reader {offset}: {type(e).__name__}: {e}")
+
+
+async def held_readers(base: str, pages: tuple[str, ...], n: int, run: Run, hold) -> None:
+    """n readers connected at once, each having opened every page; `hold()` runs while they stay."""
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    sockets = []
+    try:
+        for _ in range(n):
+            sockets.append(await websockets.connect(url, subprotocols=["streamlit"], max_size=None,
+                                                    open_timeout=120, ping_interval=None))
+        for ws in sockets:
+            for page in pages:
+                err = await view(ws, page)
+                if err:
+                    run.errors.append(err)
+        await asyncio.sleep(1)
+        hold()
+    finally:
+        for ws in sockets:
+            await ws.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(base: str, pid: int, readers: int, views: int, pages: tuple[str, ...], reload: bool = True) -> Run:
+    """`readers` simulated readers at once, each asking for `views` pages in turn."""
+    run = Run(readers)
+
+    async def all_readers():
+        await asyncio.gather(*(reader(base, pages, views, i, run, reload) for i in range(readers)))
+
+    run.rss_before_mb = rss_mb(pid)
+    c0, t0 = cpu_seconds(pid), time.perf_counter()
+    asyncio.run(all_readers())
+    run.seconds, run.cpu_seconds = time.perf_counter() - t0, cpu_seconds(pid) - c0
+    run.rss_after_mb = rss_mb(pid)
+    return run
+
+
+def warm(base: str, pages: tuple[str, ...]) -> Run:
+    """One reader opens every page once, so caches are filled before anything is counted."""
+    run = Run(1)
+    asyncio.run(reader(base, pages, len(pages), 0, run, reload=False))
+    return run
+
+
+def cpu_per_page(base: str, pid: int, pages: tuple[str, ...], views: int) -> dict[str, float]:
+    """Server CPU seconds per view of each page alone (one reader, one session)."""
+    return {p or "overview": measure(base, pid, 1, views, (p,), reload=False).row()["cpu_per_view"] for p in pages}
+
+
+def memory_per_reader(base: str, pid: int, pages: tuple[str, ...], many: int) -> dict:
+    """Resident memory with one reader connected, then with `many`, each having opened every page."""
+    out, run = {}, Run(many)
+    for n in (1, many):
+        asyncio.run(held_readers(base, pages, n, run, lambda n=n: out.__setitem__(n, rss_mb(pid))))
+    return {"one_reader_mb": out[1], "many_readers_mb": out[many], "many": many,
+            "added_mb": out[many] - out[1], "errors": run.errors}
+
+
+def memory_over_days(base: str, pid: int, days: int) -> dict:
+    """Resident memory after readers ask for the overview on `days` different days (?as_of=)."""
+    from datetime import date, timedelta
+    queries = tuple(f"as_of={date(2025, 1, 1) + timedelta(days=3 * i):%Y-%m-%d}" for i in range(days))
+    run = Run(1)
+    before = rss_mb(pid)
+    asyncio.run(reader(base, ("",), days, 0, run, reload=False, queries=queries))
+    return {"days": days, "before_mb": before, "after_mb": rss_mb(pid), "errors": run.errors}
+
+
+def server_pid(base: str) -> int:
+    from .__main__ import _server_pid
+    return _server_pid(base)
+
+
+def bench_load(db: Path, readers: list[int], views: int, many: int = 40, days: int = 100) -> dict:
+    """The load table: the one-line app and the dashboard, at each number of readers, readers
+    reloading (a new session per view) and readers navigating (one session each)."""
+    from tests.browser import streamlit_server
+    tmp = Path(tempfile.mkdtemp())
+    one_line = tmp / "one_line.py"
+    one_line.write_text(ONE_LINE_APP, encoding="utf-8")
+    out = {"readers": readers, "views_per_reader": views, "apps": {}}
+    for name, script, pages in (("one-line app", one_line, ("",)), ("dashboard", ROOT / "dashboard.py", PAGES)):
+        with streamlit_server(db, script=script) as base:
+            pid = server_pid(base)
+            app = out["apps"][name] = {"warm_errors": warm(base, pages).errors}
+            for mode, reload in (("reload", True), ("navigate", False)):
+                app[mode] = [measure(base, pid, n, views, pages, reload).row() for n in readers]
+            app["cpu_per_page"] = cpu_per_page(base, pid, pages, views)
+            if name == "dashboard":
+                app["memory"] = memory_per_reader(base, pid, pages, many)
+                app["days"] = memory_over_days(base, pid, days)
+            app["peak_mb"] = _vmhwm(pid)
+    for mode in ("reload", "navigate"):
+        floor = {r["readers"]: r["cpu_per_view"] for r in out["apps"]["one-line app"][mode]}
+        for r in out["apps"]["dashboard"][mode]:
+            r["cpu_ratio"] = r["cpu_per_view"] / floor[r["readers"]] if floor[r["readers"]] else float("nan")
+    return out
+
+
+def _vmhwm(pid: int) -> float:
+    from .__main__ import _vmhwm_mb
+    return _vmhwm_mb(pid)
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m bench.load")
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--readers", default="1,10,20")
+    ap.add_argument("--views", type=int, default=12)
+    ap.add_argument("--many", type=int, default=40)
+    ap.add_argument("--days", type=int, default=100)
+    args = ap.parse_args(argv)
+    out = bench_load(Path(args.db), [int(x) for x in args.readers.split(",")], args.views, args.many, args.days)
+    print(table(out))
+    return out
+
+
+def table(out: dict) -> str:
+    lines = []
+    for mode, words in (("reload", "each view a new session (readers opening a link)"),
+                        ("navigate", "one session per reader, moving between pages")):
+        lines += ["", f"### {words}", "",
+                  "| app | readers | views | views/s | CPU s per view | x one-line app | p50 s | p95 s | RSS MB after "
+                  "| errors |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for name, app in out["apps"].items():
+            for r in app[mode]:
+                ratio = f"{r['cpu_ratio']:.1f}x" if "cpu_ratio" in r else ""
+                lines.append(f"| {name} | {r['readers']} | {r['views']} | {r['views_per_second']:.1f} | "
+                             f"{r['cpu_per_view']:.4f} | {ratio} | {r['p50']:.3f} | {r['p95']:.3f} | "
+                             f"{r['rss_after_mb']:.0f} | {r['errors']} |")
+        dash = out["apps"]["dashboard"][mode]
+        pages = sorted(dash[-1]["per_page"])
+        lines += ["", f"Per page, dashboard, {dash[-1]['readers']} readers, p50 / p95 seconds: "
+                  + "; ".join(f"{p} {dash[-1]['per_page'][p]['p50']:.3f} / {dash[-1]['per_page'][p]['p95']:.3f}"
+                              for p in pages)]
+    d = out["apps"]["dashboard"]
+    floor = out["apps"]["one-line app"]["cpu_per_page"]["overview"]
+    lines += ["", f"Server CPU per view of each page alone (one reader), next to the one-line app's {floor:.4f} s: "
+              + "; ".join(f"{p} {c:.4f} s ({c / floor:.1f}x)" for p, c in d["cpu_per_page"].items())]
+    m, days = d["memory"], d["days"]
+    lines += ["", f"- memory: one reader connected {m['one_reader_mb']:.0f} MB; {m['many']} readers connected "
+                  f"(each having opened every page) {m['many_readers_mb']:.0f} MB: **{m['added_mb']:+.0f} MB**",
+              f"- {days['days']} different as-of days asked for: {days['before_mb']:.0f} -> {days['after_mb']:.0f} MB "
+              f"(at most {_datasets_kept()} datasets are kept)",
+              f"- peak memory of the process: dashboard {d['peak_mb']:.0f} MB, one-line app "
+              f"{out['apps']['one-line app']['peak_mb']:.0f} MB"]
+    return "\n".join(lines) + "\n"
+
+
+def _datasets_kept() -> int:
+    from action_tracker.web import DATASETS_KEPT
+    return DATASETS_KEPT
+
+
+if __name__ == "__main__":
+    main()
