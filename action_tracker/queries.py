@@ -435,7 +435,8 @@ def theme_matrix(state: pd.DataFrame) -> pd.DataFrame:
 
 def theme_actions(state: pd.DataFrame, theme: str) -> pd.DataFrame:
     """Every action with a theme (primary first), plan by plan, with what the side-by-side view shows."""
-    has = state["themes"].fillna("").str.split("; ").map(lambda ts: theme in ts)
+    # astype(bool): on no rows, map() gives an empty object Series, which pandas reads as column labels
+    has = state["themes"].fillna("").str.split("; ").map(lambda ts: theme in ts).astype(bool)
     out = state[has].assign(primary=state.loc[has, "theme"] == theme)
     return out.sort_values(["plan_id", "primary", "due_date", "action_id"], ascending=[True, False, True, True],
                            na_position="last")

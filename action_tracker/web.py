@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import runpy
+import threading
+from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
@@ -69,9 +71,31 @@ def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any"
     return dataclasses.replace(ds, key=(path, version, as_of, min_confidence))
 
 
-@st.cache_resource(show_spinner=False, max_entries=PAGE_PARTS_KEPT)
-def _computed(name: str, data_key: tuple, args_key: str, _fn, _ds, _args):
-    return _fn(_ds, *_args)
+class _Kept:
+    """The most recently used page parts, at most `size`, shared by every reader's thread. A plain dict
+    lookup: st.cache_resource would hash each call's arguments with Streamlit's own hasher, a
+    measurable part of a run that otherwise only draws."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, compute):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = compute()  # outside the lock: one slow part must not hold up every other reader
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+@st.cache_resource(show_spinner=False)
+def _page_parts() -> _Kept:
+    # Inside st.cache_resource so that clearing Streamlit's caches (tests, a new store) empties it too.
+    return _Kept(PAGE_PARTS_KEPT)
 
 
 def cached(fn, ds: Dataset, *args):
@@ -80,7 +104,7 @@ def cached(fn, ds: Dataset, *args):
     Filters), told apart by their repr."""
     if not ds.key:
         return fn(ds, *args)
-    return _computed(f"{fn.__module__}.{fn.__qualname__}", ds.key, repr(args), fn, ds, args)
+    return _page_parts().get((fn.__module__, fn.__qualname__, ds.key, repr(args)), lambda: fn(ds, *args))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

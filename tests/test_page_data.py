@@ -1,0 +1,90 @@
+"""What each page draws, computed once per view (page_data), and the bounded store that keeps it (web)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from action_tracker import charts, page_data, queries, web
+from action_tracker.db import connect
+from action_tracker.history import load_dataset
+
+from .small import EXPECTED, TODAY, make_small_db
+
+
+@pytest.fixture
+def ds(tmp_path):
+    con = connect(make_small_db(tmp_path))
+    yield load_dataset(con, TODAY)
+    con.close()
+
+
+@pytest.mark.parametrize("query, keep, expected", [
+    ("", "", "explorer"),
+    ("plan=AA", "", "explorer?plan=AA"),
+    ("plan=AA", "as_of=2025-09-01&confidence=high", "explorer?plan=AA&as_of=2025-09-01&confidence=high"),
+    # The link's own day wins over the view's.
+    ("action=AA-1&as_of=2025-01-31", "as_of=2025-09-01&confidence=high",
+     "explorer?action=AA-1&as_of=2025-01-31&confidence=high"),
+])
+def test_internal_links_carry_the_day_and_evidence_counted(query, keep, expected):
+    assert page_data.link("explorer", query, keep) == expected
+
+
+def test_overview_parts_agree_with_the_hand_count(ds):
+    view = page_data.overview(ds, queries.Filters(), "as_of=2025-09-01")
+    assert int(view["total"]["actions"]) == EXPECTED["actions"]
+    assert int(view["total"]["assessed"]) == EXPECTED["assessed"]
+    assert f"Status known for {EXPECTED['assessed']} of {EXPECTED['actions']} actions" in view["coverage"]
+    # Links in the per-plan table and the recent updates keep the view's day.
+    assert "explorer?plan=AA&amp;as_of=2025-09-01" in view["plan_table_html"]
+    assert "as_of=2025-09-01" in view["recent_html"]
+
+
+def test_compare_works_for_plans_with_no_themes(ds):
+    # Actions with no theme at all (a plan loaded before themes were suggested; the synthetic
+    # benchmark data): the side-by-side view says so instead of failing.
+    ds = dataclasses.replace(ds, state=ds.state.assign(themes=None, theme=None))
+    side = page_data.compare_theme(ds, queries.Filters(), "compute", "", "")
+    assert [plan for plan, _ in side["columns"]] == ["AA", "BB"]
+    assert all("No action of this plan has this theme" in text for _, text in side["columns"])
+    assert "<table" in side["delivered_html"]
+    assert queries.theme_actions(ds.state.iloc[0:0], "compute").empty
+
+
+def _step_value(points: pd.DataFrame, day, column):
+    """The value a step ('hv') line through `points` shows on `day`."""
+    return points.loc[points["date"] <= day, column].iloc[-1]
+
+
+def test_completion_line_through_its_change_points_is_the_daily_line(ds):
+    curve = queries.completion_over_time(ds)
+    fig = charts.completion(curve)
+    for plan, g in curve.groupby("plan"):
+        drawn = next(t for t in fig.data if t.name == f"{plan} completed")
+        points = pd.DataFrame({"date": pd.to_datetime(drawn.x), "completed": drawn.y})
+        assert len(points) < len(g)  # fewer points sent ...
+        for row in g.itertuples():  # ... and the same line on every day
+            assert _step_value(points, pd.Timestamp(row.date), "completed") == row.completed
+
+
+def test_page_parts_are_kept_up_to_a_bound_most_recent_first():
+    kept, calls = web._Kept(2), []
+
+    def compute(v):
+        calls.append(v)
+        return v * 10
+
+    assert kept.get("a", lambda: compute(1)) == 10
+    assert kept.get("a", lambda: compute(99)) == 10  # kept: not computed again
+    kept.get("b", lambda: compute(2))
+    kept.get("a", lambda: compute(99))  # "a" is now the most recent
+    kept.get("c", lambda: compute(3))  # so "b" goes
+    assert list(kept.items) == ["a", "c"] and calls == [1, 2, 3]
+
+
+def test_a_dataset_nobody_caches_is_computed_each_time(ds):
+    assert ds.key == ()
+    assert web.cached(page_data.plan_titles, ds) == page_data.plan_titles(ds)
