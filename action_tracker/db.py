@@ -125,13 +125,16 @@ def fetch_one(con, sql: str, params=None):
     return rows[0] if rows else None
 
 
-def arrow_frame(arrow):
+def arrow_frame(arrow, missing=None, dates_as_objects: bool = True):
     """A pandas frame over an Arrow table, keeping strings in Arrow: no Python string objects
-    for a million cells."""
+    for a million cells. `missing`: what a missing string reads as (pd.NA by default; NaN gives
+    pandas' own "str" dtype, as DuckDB's .df() does). Dates come as datetime.date objects, or with
+    dates_as_objects=False as datetime64 (no Python object per cell)."""
     import pandas as pd
     import pyarrow as pa
-    return arrow.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if pa.types.is_string(t)
-                           or pa.types.is_large_string(t) else None)
+    strings = pd.StringDtype("pyarrow") if missing is None else pd.StringDtype("pyarrow", na_value=missing)
+    return arrow.to_pandas(types_mapper=lambda t: strings if pa.types.is_string(t)
+                           or pa.types.is_large_string(t) else None, date_as_object=dates_as_objects)
 
 
 @contextmanager

@@ -58,19 +58,6 @@ DATASETS_KEPT = 6
 PAGE_PARTS_KEPT = 300
 
 
-@st.cache_resource(show_spinner=False, max_entries=DATASETS_KEPT)
-def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any") -> Dataset:
-    # Keyed by the data version (history.data_version), which changes with every write to the data
-    # pages show; saving a snapshot does not change it, so it does not empty every viewer's cache.
-    # Shared, not copied: nothing changes a Dataset in place (queries are pure).
-    cur = _connection(path).cursor()
-    try:
-        ds = history.load_dataset(cur, as_of, min_confidence)
-    finally:
-        cur.close()
-    return dataclasses.replace(ds, key=(path, version, as_of, min_confidence))
-
-
 class _Kept:
     """The most recently used page parts, at most `size`, shared by every reader's thread. A plain dict
     lookup: st.cache_resource would hash each call's arguments with Streamlit's own hasher, a
@@ -79,16 +66,24 @@ class _Kept:
     def __init__(self, size: int):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
 
+    def peek(self, key):
+        with self.lock:
+            return self.items.get(key)
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
     def get(self, key, compute):
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
         value = compute()  # outside the lock: one slow part must not hold up every other reader
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+        self.put(key, value)
         return value
 
 
@@ -96,6 +91,34 @@ class _Kept:
 def _page_parts() -> _Kept:
     # Inside st.cache_resource so that clearing Streamlit's caches (tests, a new store) empties it too.
     return _Kept(PAGE_PARTS_KEPT)
+
+
+@st.cache_resource(show_spinner=False, max_entries=DATASETS_KEPT)
+def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any") -> Dataset:
+    # Keyed by the data version (history.data_version), which changes with every write to the data
+    # pages show; saving a snapshot does not change it, so it does not empty every viewer's cache.
+    # Shared, not copied: nothing changes a Dataset in place (queries are pure). After an upload
+    # the dataset of the version before is brought up to date (history.refresh_dataset), which
+    # reads only the actions the upload touched.
+    last = _last_read()
+    cur = _connection(path).cursor()
+    try:
+        before = last.peek((path, as_of, min_confidence))
+        ds = history.refresh_dataset(cur, before[1], before[0], version) if before else None
+        if ds is None:
+            ds = history.load_dataset(cur, as_of, min_confidence)
+    finally:
+        cur.close()
+    ds = dataclasses.replace(ds, key=(path, version, as_of, min_confidence))
+    last.put((path, as_of, min_confidence), (version, ds))
+    return ds
+
+
+@st.cache_resource(show_spinner=False)
+def _last_read() -> _Kept:
+    # The newest dataset read for each day and evidence counted: what the next write's refresh starts
+    # from. Three: today's, with each minimum confidence; an older day is read again after a write.
+    return _Kept(3)
 
 
 def cached(fn, ds: Dataset, *args):

@@ -21,7 +21,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from action_tracker import charts, history, queries
+from action_tracker import charts, history, page_data, queries
 from action_tracker.build import build
 from action_tracker.db import connect
 
@@ -30,6 +30,7 @@ from . import synth
 ROOT = Path(__file__).resolve().parent.parent
 
 SCALES = {"seed": None, "tiny": (300, 3_000), "20k": (20_000, 200_000), "200k": (200_000, 2_000_000)}
+PAGE_NAMES = ("overview", "timeline", "completion", "owners", "compare", "explorer")
 TARGET_PAGE_MS = 100
 TARGET_IMPORT_RATIO = 3.0
 TARGET_LOAD_RATIO = 1.5
@@ -45,34 +46,71 @@ def median_ms(fn, repeat: int) -> float:
 
 
 def page_work(con, ds: history.Dataset) -> dict:
-    """What each page computes on the server once its dataset is cached (see web._dataset):
-    (its queries, the Plotly figures it builds from their results)."""
+    """What each page computes on a cache miss (page_data, as web.cached calls it): its queries, and
+    apart, its figures. A reader's run after that only draws (bench/load.py measures that)."""
     f = queries.Filters()
     some_id = ds.state["action_id"].iloc[len(ds.state) // 2]
-    made = {}
+    rows = {}
 
     def timeline_q():
-        made["rows"] = queries.timeline_page(queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of),
-                                                                   "plan"))
-        made["ticks"] = queries.events_of(ds, made["rows"]["action_id"])
+        rows["t"] = page_data.timeline(ds, f, "plan", False)
+        shown = queries.timeline_page(rows["t"]["rows"], 1, 50)
+        rows["shown"], rows["ticks"] = shown, queries.events_of(ds, shown["action_id"])
 
     def completion_q():
-        made["curve"] = queries.completion_over_time(ds)
+        rows["curve"] = queries.completion_over_time(ds)
 
     def owners_q():
-        made["card"] = queries.owner_scorecard(ds.state, "lead")
+        rows["card"] = queries.owner_scorecard(ds.state, "lead")
 
     return {
-        "overview": (lambda: (queries.summary(ds.state, ds.as_of), queries.most_overdue(ds.state),
-                              queries.recent_updates(ds.state), history.last_status_change(con),
-                              charts.status_mix_html(queries.status_mix(ds.state))),
-                     None),
-        "timeline": (timeline_q, lambda: charts.gantt(made["rows"], ds.as_of, made["ticks"])),
-        "completion": (completion_q, lambda: charts.completion(made["curve"])),
-        "owners": (owners_q, lambda: charts.owner_bars(made["card"])),
-        "explorer": (lambda: (queries.filter_actions(ds.state, queries.Filters(search="data centres", due="overdue"),
-                                                     ds.as_of), history.action_history(con, some_id)), None),
+        "overview": (lambda: (page_data.overview(ds, f, ""), history.last_status_change(con)), None),
+        "timeline": (timeline_q, lambda: charts.gantt(rows["shown"], ds.as_of, rows["ticks"])),
+        "completion": (completion_q, lambda: charts.completion(rows["curve"])),
+        "owners": (owners_q, lambda: charts.owner_bars(rows["card"])),
+        "compare": (lambda: (page_data.compare_matrix(ds, f, ""), page_data.compare_theme(ds, f, "regulation", "", "")),
+                    None),
+        "explorer": (lambda: (page_data.explorer(ds, queries.Filters(search="data centres", due="overdue")),
+                              page_data.action(ds, some_id), history.action_history(con, some_id)), None),
     }
+
+
+def refresh_after_write(db: Path, rows: int = 100) -> dict:
+    """The dashboard's data load after an upload of `rows` status updates (applied through the import
+    path, on a copy of the store): the changed actions read again (history.refresh_dataset), next to
+    reading everything again."""
+    from action_tracker import auth
+    from action_tracker.uploads import apply, read_table, validate
+    work = Path(tempfile.mkdtemp(prefix="refresh-"))
+    copy = work / "copy.duckdb"
+    shutil.copy(db, copy)
+    con = connect(copy)
+    before, ds = history.data_version(con), history.load_dataset(con)
+    n = len(ds.state)
+    file = synth.write_update_file(work / "upload.csv", rows, n)
+    # the synthetic store's ids are A0000000…; the seed's are the plans' own: use those
+    ids = list(ds.state["action_id"][:: max(1, n // rows)][:rows])  # spread over the store
+    lines = file.read_text(encoding="utf-8").splitlines()
+    file.write_text("\n".join([lines[0]] + [f"{ids[i % len(ids)]},{line.split(',', 1)[1]}"
+                                             for i, line in enumerate(lines[1:])]) + "\n", encoding="utf-8")
+    preview = validate(con, read_table(file.read_bytes(), file.name))
+    if not preview.ok:
+        raise RuntimeError("\n".join(preview.problem_lines()))
+    apply(con, preview, auth.command_line("bench"))
+    after = history.data_version(con)
+    t0 = time.perf_counter()
+    fresh = history.refresh_dataset(con, ds, before, after)
+    refresh = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    full = history.load_dataset(con)
+    reload = time.perf_counter() - t0
+    if fresh is None:
+        raise RuntimeError("refresh_dataset fell back to reading everything after a small upload")
+    same = fresh.state.equals(full.state)
+    con.close()
+    shutil.rmtree(work, ignore_errors=True)
+    return {"refresh_ms": refresh * 1000, "full_load_ms": reload * 1000, "rows": rows,
+            "refresh_matches_full_load": bool(same and fresh.events.equals(full.events))}
 
 
 def bench_pages(db: Path, repeat: int) -> dict:
@@ -251,13 +289,13 @@ def table(results: dict) -> str:
     lines += [f"## Page queries (median of {results['repeat']} runs, ms; target < {TARGET_PAGE_MS} ms at 20k)", "",
               "Each page's queries on the cached dataset; in brackets, building its Plotly figure from the results. "
               "'data load' is the uncached read of the store, paid once per write (st.cache_data).", "",
-              "| scale | actions | events | build (s) | data load | overview | timeline | completion | owners | explorer |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "| scale | actions | events | build (s) | data load | " + " | ".join(PAGE_NAMES) + " |",
+              "| --- | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in PAGE_NAMES) + " |"]
     for name, r in results["scales"].items():
         def cell(p, r=r):
             return f"{r[p + '_ms']:.0f}" + (f" ({r[p + '_figure_ms']:.0f})" if r[p + "_figure_ms"] else "")
         lines.append(f"| {name} | {r['actions']:,} | {r['events']:,} | {r['build_seconds']:.2f} | {r['data_load_ms']:.0f} | "
-                     + " | ".join(cell(p) for p in ("overview", "timeline", "completion", "owners", "explorer")) + " |")
+                     + " | ".join(cell(p) for p in PAGE_NAMES) + " |")
     if results.get("imports"):
         lines += ["", "## CSV import: validate and apply, next to DuckDB's read_csv + INSERT with no checks "
                       f"(target within {TARGET_IMPORT_RATIO:g}x at 1M rows)", "",

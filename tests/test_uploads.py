@@ -216,7 +216,7 @@ def test_files_without_the_basis_column_still_work(con, editor):
     problems, preview = check(con, GOOD)
     assert not problems and preview.changes[0].basis is None
     apply(con, preview, editor)
-    assert action_state(con, TODAY).set_index("action_id").loc["UK-R01", "last_basis"] is None
+    assert pd.isna(action_state(con, TODAY).set_index("action_id").loc["UK-R01", "last_basis"])
 
 
 def test_a_failure_in_the_middle_of_applying_changes_nothing(con, editor, monkeypatch):

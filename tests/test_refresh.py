@@ -1,0 +1,76 @@
+"""After a write, the dashboard reads again only the actions it touched (history.refresh_dataset):
+what it gets must be what reading everything gives, row for row, or it must read everything."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from action_tracker import auth, frames, history
+from action_tracker.build import build
+from action_tracker.db import connect
+from action_tracker.uploads import revert
+
+from .conftest import TODAY, upload
+from .small import d, make_small_db
+
+
+@pytest.fixture
+def small(tmp_path):
+    con = connect(make_small_db(tmp_path))
+    yield con
+    con.close()
+
+
+def assert_same(a: history.Dataset, b: history.Dataset) -> None:
+    pd.testing.assert_frame_equal(a.state, b.state)
+    pd.testing.assert_frame_equal(a.events, b.events)
+    pd.testing.assert_frame_equal(a.claims, b.claims)
+
+
+@pytest.mark.parametrize("min_confidence", ["any", "high"])
+def test_after_an_upload_only_its_actions_are_read_again(small, min_confidence):
+    before_version, before = history.data_version(small), history.load_dataset(small, TODAY, min_confidence)
+    upload(small, "action_id,status,effective_date,confidence,due_date\n"
+                  f"AA-5,In progress,{d(-3)},high,{d(90)}\n"
+                  f"BB-2,Completed,{d(-1)},low,\n")
+    after = history.data_version(small)
+    assert history.changed_actions(small, before_version, after) in (["AA-5", "BB-2"], ["BB-2", "AA-5"])
+    fresh = history.refresh_dataset(small, before, before_version, after)
+    assert fresh is not None and fresh is not before
+    assert_same(fresh, history.load_dataset(small, TODAY, min_confidence))
+    assert before.state.loc[before.state["action_id"] == "AA-5", "status"].item() == "No update yet"  # untouched
+
+
+def test_after_a_revert_the_undone_events_stop_counting(small):
+    result = upload(small, f"action_id,status,effective_date\nAA-1,Completed,{d(-2)}\nAA-6,Blocked,{d(-2)}\n")
+    v1, ds1 = history.data_version(small), history.load_dataset(small, TODAY)
+    revert(small, result.upload_id, auth.command_line("test editor"))
+    v2 = history.data_version(small)
+    fresh = history.refresh_dataset(small, ds1, v1, v2)
+    full = history.load_dataset(small, TODAY)
+    assert_same(fresh, full)
+    assert fresh.state.set_index("action_id").loc["AA-6", "status"] == "No update yet"
+
+
+def test_a_changed_plan_means_reading_everything(small, tmp_path):
+    v1, ds1 = history.data_version(small), history.load_dataset(small, TODAY)
+    build(small, plans_dir=tmp_path / "plans", updates_dir=None)  # loaded again: plans' loaded_at moves
+    assert history.refresh_dataset(small, ds1, v1, history.data_version(small)) is None
+
+
+def test_nothing_changed_gives_the_same_dataset(small):
+    v, ds = history.data_version(small), history.load_dataset(small, TODAY)
+    assert history.refresh_dataset(small, ds, v, v) is ds
+
+
+def test_replace_rows_keeps_order_and_dtypes_and_leaves_the_old_frame_alone():
+    old = pd.DataFrame({"id": ["a", "b", "c", "d"], "n": [1, 2, 3, 4], "s": pd.array(["w", "x", None, "z"],
+                                                                                      dtype="str")})
+    fresh = pd.DataFrame({"id": ["d", "b"], "n": [40, 20], "s": pd.array(["Z", None], dtype="str")})
+    new = frames.replace_rows(old, fresh, "id")
+    assert list(new["id"]) == ["a", "b", "c", "d"] and list(new["n"]) == [1, 20, 3, 40]
+    assert new["s"].tolist()[3] == "Z" and pd.isna(new["s"].tolist()[1])
+    assert new.dtypes.equals(old.dtypes)
+    assert list(old["n"]) == [1, 2, 3, 4] and old["s"].tolist()[3] == "z"
+    assert frames.replace_rows(old, pd.DataFrame({"id": ["q"], "n": [0], "s": ["?"]}), "id") is None
