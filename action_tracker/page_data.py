@@ -57,9 +57,9 @@ def claims(ds: Dataset, plans: list[str] | None) -> list[str]:
 
 def timeline(ds: Dataset, f: queries.Filters, group: str, undated: bool) -> dict:
     """The timeline's rows (all of them, and those drawn: dated only unless `undated`)."""
-    all_rows = queries.timeline_rows(ds, queries.filter_actions(ds.state, f, ds.as_of), group)
-    rows = all_rows if undated else all_rows[~all_rows["open_ended"]].reset_index(drop=True)
-    return {"rows": rows, "hidden": len(all_rows) - len(rows)}
+    found = queries.filter_actions(ds.state, f, ds.as_of)
+    rows = queries.timeline_rows(ds, found, group, dated_only=not undated)
+    return {"rows": rows, "hidden": len(found) - len(rows)}
 
 
 def gantt(ds: Dataset, f: queries.Filters, group: str, undated: bool, page: int, per_page: int,
