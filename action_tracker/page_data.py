@@ -126,10 +126,15 @@ def compare_theme(ds: Dataset, f: queries.Filters, theme: str, words: str, keep:
                         for plan in plans]}
 
 
+def titles(ds: Dataset) -> dict[str, str]:
+    """Each action's title by its id."""
+    return dict(zip(ds.state["action_id"], ds.state["title"]))
+
+
 def explorer(ds: Dataset, f: queries.Filters) -> dict:
-    """The explorer's list: the actions that match, as the table shows them."""
+    """The explorer's list: the ids that match (sorted, for the picker) and the table that shows them."""
     found = queries.filter_actions(ds.state, f, ds.as_of)
-    return {"ids": list(found["action_id"]), "table": None if found.empty else queries.explorer_rows(found)}
+    return {"ids": sorted(found["action_id"]), "table": None if found.empty else queries.explorer_rows(found)}
 
 
 def action(ds: Dataset, action_id: str) -> dict:

@@ -544,18 +544,30 @@ def compare_choice(choices: list[str], titles: dict[str, str]) -> str:
     return other
 
 
-def action_picker(state, offered) -> str | None:
+PICKER_LIMIT = 1_000
+
+
+def action_picker(ds: Dataset, offered: list[str]) -> str | None:
     """"Open an action": searches ids and title words, and keeps the choice in the link (?action=UK-R01).
     Not bound to the URL by Streamlit, since a bound widget cannot show titles beside ids; the link and
-    the widget are kept in step here. An unknown id in the link is named in a warning."""
-    titles = dict(zip(state["action_id"], state["title"]))
+    the widget are kept in step here. An unknown id in the link is named in a warning.
+
+    It offers the first PICKER_LIMIT actions that match the filters: each reader's session keeps its
+    widgets' options, and 20,000 of them cost ~9 MB per reader (bench/load.py). Any action opens by
+    its link or by a click on its row in the table, and the filters narrow the list."""
+    titles = cached(page_data.titles, ds)
     raw = st.query_params.get("action")
     if raw and raw not in titles:
         st.warning(f"There is no action {md(raw)}; pick one below.", icon="⚠️")
     elif raw and st.session_state.get("action") != raw and not st.session_state.get("_action_picked"):
         st.session_state["action"] = raw  # a link opened, or the table's row clicked
-    options = sorted(set(offered) | ({st.session_state.get("action")} & set(titles)))
-    chosen = st.selectbox("Open an action", options or sorted(titles), index=None, key="action",
+    current = st.session_state.get("action")
+    options = list(offered[:PICKER_LIMIT])
+    if current in titles and current not in options:
+        options.append(current)
+    more = f" (the first {PICKER_LIMIT:,} of {len(offered):,} that match: narrow them with the filters)" \
+        if len(offered) > PICKER_LIMIT else ""
+    chosen = st.selectbox("Open an action" + more, options, index=None, key="action",
                           format_func=lambda a: f"{a} · {titles.get(a, '')}",
                           on_change=lambda: st.session_state.update(_action_picked=True),
                           placeholder="Type an id or words of a title, e.g. UK-R01 or growth zones")

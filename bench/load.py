@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import os
 import statistics
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -197,13 +198,25 @@ def memory_over_days(base: str, pid: int, days: int) -> dict:
 
 
 def server_pid(base: str) -> int:
-    from .__main__ import _server_pid
-    return _server_pid(base)
+    """The process serving `base` (the one listening on its port)."""
+    port = base.rsplit(":", 1)[1]
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    return int(out.split("pid=")[1].split(",")[0])
 
 
-def bench_load(db: Path, readers: list[int], views: int, many: int = 40, days: int = 100) -> dict:
-    """The load table: the one-line app and the dashboard, at each number of readers, readers
-    reloading (a new session per view) and readers navigating (one session each)."""
+def peak_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None = None, many: int = 40,
+               days: int = 100) -> dict:
+    """The load table: the one-line app and the dashboard on `db`, at each number of readers, readers
+    reloading (a new session per view) and navigating (one session each); each page's CPU alone;
+    then memory per reader and over many as-of days on `memory_db` (default `db`)."""
     from tests.browser import streamlit_server
     tmp = Path(tempfile.mkdtemp())
     one_line = tmp / "one_line.py"
@@ -215,11 +228,14 @@ def bench_load(db: Path, readers: list[int], views: int, many: int = 40, days: i
             app = out["apps"][name] = {"warm_errors": warm(base, pages).errors}
             for mode, reload in (("reload", True), ("navigate", False)):
                 app[mode] = [measure(base, pid, n, views, pages, reload).row() for n in readers]
-            app["cpu_per_page"] = cpu_per_page(base, pid, pages, views)
-            if name == "dashboard":
-                app["memory"] = memory_per_reader(base, pid, pages, many)
-                app["days"] = memory_over_days(base, pid, days)
-            app["peak_mb"] = _vmhwm(pid)
+            app["cpu_per_page"] = cpu_per_page(base, pid, pages, max(views, 20))
+            app["peak_mb"] = peak_mb(pid)
+    actions = _actions(memory_db or db)  # before the server holds the file
+    with streamlit_server(memory_db or db) as base:
+        pid = server_pid(base)
+        warm(base, PAGES)
+        out["memory"] = {"actions": actions, **memory_per_reader(base, pid, PAGES, many),
+                         "days": memory_over_days(base, pid, days)}
     for mode in ("reload", "navigate"):
         floor = {r["readers"]: r["cpu_per_view"] for r in out["apps"]["one-line app"][mode]}
         for r in out["apps"]["dashboard"][mode]:
@@ -227,20 +243,26 @@ def bench_load(db: Path, readers: list[int], views: int, many: int = 40, days: i
     return out
 
 
-def _vmhwm(pid: int) -> float:
-    from .__main__ import _vmhwm_mb
-    return _vmhwm_mb(pid)
+def _actions(db: Path) -> int:
+    from action_tracker.db import connect
+    con = connect(db, read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM actions").fetchone()[0]
+    finally:
+        con.close()
 
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(prog="python -m bench.load")
     ap.add_argument("--db", required=True)
+    ap.add_argument("--memory-db", default=None)
     ap.add_argument("--readers", default="1,10,20")
     ap.add_argument("--views", type=int, default=12)
     ap.add_argument("--many", type=int, default=40)
     ap.add_argument("--days", type=int, default=100)
     args = ap.parse_args(argv)
-    out = bench_load(Path(args.db), [int(x) for x in args.readers.split(",")], args.views, args.many, args.days)
+    out = bench_load(Path(args.db), [int(x) for x in args.readers.split(",")], args.views,
+                     Path(args.memory_db) if args.memory_db else None, args.many, args.days)
     print(table(out))
     return out
 
@@ -264,11 +286,12 @@ def table(out: dict) -> str:
                   + "; ".join(f"{p} {dash[-1]['per_page'][p]['p50']:.3f} / {dash[-1]['per_page'][p]['p95']:.3f}"
                               for p in pages)]
     d = out["apps"]["dashboard"]
-    floor = out["apps"]["one-line app"]["cpu_per_page"]["overview"]
+    floor = out["apps"]["one-line app"]["cpu_per_page"]["overview"] or float("nan")
     lines += ["", f"Server CPU per view of each page alone (one reader), next to the one-line app's {floor:.4f} s: "
               + "; ".join(f"{p} {c:.4f} s ({c / floor:.1f}x)" for p, c in d["cpu_per_page"].items())]
-    m, days = d["memory"], d["days"]
-    lines += ["", f"- memory: one reader connected {m['one_reader_mb']:.0f} MB; {m['many']} readers connected "
+    m, days = out["memory"], out["memory"]["days"]
+    lines += ["", f"- memory at {m['actions']:,} actions: one reader connected {m['one_reader_mb']:.0f} MB; "
+                  f"{m['many']} readers connected "
                   f"(each having opened every page) {m['many_readers_mb']:.0f} MB: **{m['added_mb']:+.0f} MB**",
               f"- {days['days']} different as-of days asked for: {days['before_mb']:.0f} -> {days['after_mb']:.0f} MB "
               f"(at most {_datasets_kept()} datasets are kept)",

@@ -10,7 +10,7 @@ cur, ds, f = web.page("Actions explorer", "explorer",
                             filters=("plan", "theme", "section", "owner", "status", "due", "stale", "q"))
 found = web.cached(page_data.explorer, ds, f)
 
-action_id = web.action_picker(ds.state, found["ids"])
+action_id = web.action_picker(ds, found["ids"])
 if action_id:
     one = web.cached(page_data.action, ds, action_id)
     a = one["action"]

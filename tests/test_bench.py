@@ -28,13 +28,29 @@ def test_synthetic_tracker_has_the_shape_asked_for(tmp_path):
 @pytest.mark.browser
 def test_benchmark_smoke_run(tmp_path):
     results = main(["--scales", "tiny,seed", "--imports", "200,500", "--repeat", "1",
-                    "--memory-scales", "tiny", "--out", str(tmp_path)])
+                    "--memory-scales", "tiny", "--load-readers", "1,3", "--load-views", "6", "--load-many", "3",
+                    "--load-days", "3", "--out", str(tmp_path)])
     tiny = results["scales"]["tiny"]
     assert tiny["actions"] == 300 and tiny["events"] == 3_000
     for key in ("overview_ms", "timeline_ms", "completion_ms", "owners_ms", "explorer_ms", "build_seconds",
                 "timeline_figure_ms", "completion_figure_ms", "data_load_ms"):
         assert tiny[key] > 0
     assert results["scales"]["seed"]["actions"] == 250
+    assert tiny["refresh_matches_full_load"] and tiny["refresh_ms"] > 0
+    # The load benchmark: every simulated view ended with the server's script_finished, no errors.
+    load = results["load"]
+    for app in ("one-line app", "dashboard"):
+        for mode in ("reload", "navigate"):
+            rows = load["apps"][app][mode]
+            assert [r["readers"] for r in rows] == [1, 3]
+            assert all(r["errors"] == 0 and r["views"] == r["readers"] * 6 for r in rows), rows
+    # CPU time is read from /proc in 10 ms ticks: the dashboard's views add up to many, the one-line app's may not.
+    assert all(r["cpu_per_view"] > 0 for r in load["apps"]["dashboard"]["navigate"])
+    assert not load["apps"]["dashboard"]["warm_errors"]
+    assert set(load["apps"]["dashboard"]["reload"][-1]["per_page"]) == {
+        "overview", "timeline", "completion", "owners", "compare", "explorer"}
+    assert not load["memory"]["errors"] and not load["memory"]["days"]["errors"]
+    assert load["memory"]["actions"] == 300 and load["memory"]["many_readers_mb"] > 0
     assert [r["rows"] for r in results["imports"]] == [200, 500]
     assert all(r["ours_seconds"] > 0 and r["floor_seconds"] > 0 and r["ours_peak_mb"] > 0 for r in results["imports"])
     b = results["browser"]

@@ -119,6 +119,17 @@ def test_explorer_filter_changes_the_table(small_db):
     assert any("No action matches" in i.value for i in at.info)
 
 
+def test_explorer_picker_offers_a_bounded_list_and_still_opens_any_action(small_db, monkeypatch):
+    from action_tracker import web
+    monkeypatch.setattr(web, "PICKER_LIMIT", 3)  # each session keeps its widgets' options: bounded
+    at = open_page("pages/explorer.py", action="BB-2")
+    picker = at.selectbox(key="action")
+    assert picker.options[:3] == ["AA-1 · Train teachers", "AA-2 · Fund scholarships", "AA-3 · Build compute"]
+    assert len(picker.options) == 4 and picker.options[-1].startswith("BB-2")  # the linked one is offered too
+    assert "the first 3 of 8 that match" in picker.label
+    assert any(s.value.startswith("BB-2:") for s in at.subheader)
+
+
 def test_explorer_opens_one_action_with_history(small_db):
     at = open_page("pages/explorer.py", action="AA-2")
     assert any("AA-2: Fund scholarships" in s.value for s in at.subheader)
