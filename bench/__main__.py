@@ -176,49 +176,63 @@ def bench_imports(workdir: Path, sizes: list[int], repeat: int) -> list[dict]:
     return results
 
 
-def bench_browser(db: Path, repeat: int) -> dict:
-    """Seconds until a page's main chart is drawn, next to minimal Streamlit apps loaded the same way.
+# Each dashboard page, the element that shows its answer, and the bare app it is set beside: the same
+# kind of main element alone (plain HTML, one Plotly chart, one data grid) in a one-line Streamlit app.
+PLOTLY = ".js-plotly-plot .main-svg"
+GRID = '[data-testid="stDataFrame"] canvas'
+BARE_APPS = {
+    "one-line app": ('import streamlit as st\nst.write("Hello")\n', '[data-testid="stMarkdownContainer"]:has-text("Hello")'),
+    "one Plotly chart": ("import streamlit as st, plotly.express as px\n"
+                         "st.plotly_chart(px.bar(x=[1, 2, 3], y=['a', 'b', 'c'], orientation='h'))\n", PLOTLY),
+    "one data grid": ("import streamlit as st, pandas as pd\n"
+                      "st.dataframe(pd.DataFrame({'a': range(250), 'b': ['x'] * 250}))\n", GRID),
+}
+DASHBOARD_PAGES = {"overview": ("", ".status-mix .seg", "one-line app"),
+                   "timeline": ("timeline", PLOTLY, "one Plotly chart"),
+                   "completion": ("completion", PLOTLY, "one Plotly chart"),
+                   "owners": ("owners", PLOTLY, "one Plotly chart"),
+                   "compare": ("compare", ".theme-matrix table", "one-line app"),
+                   "explorer": ("explorer", GRID, "one data grid")}
 
-    The overview's main chart is plain HTML; the timeline's is Plotly, so it is set beside a
-    minimal app that draws one small Plotly chart: that part of the cost is Plotly's own.
-    """
+
+def bench_browser(db: Path, repeat: int) -> dict:
+    """Seconds from opening a page until its main element is drawn, for every dashboard page and the
+    bare app it matches, in headless Chromium on a warm server. All servers run at once and the loads
+    are interleaved, page after page, so a slower minute on a shared machine hits them alike."""
+    from contextlib import ExitStack
+
     from playwright.sync_api import sync_playwright
 
     from tests.browser import launch, streamlit_server
 
     tmp = Path(tempfile.mkdtemp())
-    one_line = tmp / "one_line.py"
-    one_line.write_text('import streamlit as st\nst.write("Hello")\n', encoding="utf-8")
-    one_plotly = tmp / "one_plotly.py"
-    one_plotly.write_text("import streamlit as st, plotly.express as px\n"
-                          "st.plotly_chart(px.bar(x=[1, 2, 3], y=['a', 'b', 'c'], orientation='h'))\n",
-                          encoding="utf-8")
-    out = {}
-    with sync_playwright() as p:
+    targets = {}
+    with ExitStack() as stack, sync_playwright() as p:
         browser = launch(p)
-        for name, script, path, selector in [
-                ("one_line_app", one_line, "", '[data-testid="stMarkdownContainer"]:has-text("Hello")'),
-                ("dashboard_overview", ROOT / "dashboard.py", "", ".status-mix .seg"),
-                ("one_plotly_chart_app", one_plotly, "", ".js-plotly-plot .main-svg"),
-                ("dashboard_timeline", ROOT / "dashboard.py", "timeline", ".js-plotly-plot .main-svg")]:
-            with streamlit_server(db, script=script) as base:
-                times = []
-                for i in range(repeat + 1):  # the first load warms the server's caches; not counted
-                    ctx = browser.new_context()
-                    page = ctx.new_page()
-                    t0 = time.perf_counter()
-                    page.goto(f"{base}/{path}")
-                    page.locator(selector).first.wait_for(state="visible", timeout=120_000)
-                    if i:
-                        times.append(time.perf_counter() - t0)
-                    ctx.close()
-                out[f"{name}_seconds"] = statistics.median(times)
-        out.update(_static_loads(browser, db, repeat))
+        static = _static_loads(browser, db, repeat)  # before the dashboard holds the store
+        for name, (source, selector) in BARE_APPS.items():
+            script = tmp / f"{name.replace(' ', '_')}.py"
+            script.write_text(source, encoding="utf-8")
+            targets[name] = (stack.enter_context(streamlit_server(db, script=script)), selector)
+        base = stack.enter_context(streamlit_server(db))
+        for name, (path, selector, _) in DASHBOARD_PAGES.items():
+            targets[name] = (f"{base}/{path}", selector)
+        times = {name: [] for name in targets}
+        for i in range(repeat + 1):  # the first round warms the servers' caches; not counted
+            for name, (url, selector) in targets.items():
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                t0 = time.perf_counter()
+                page.goto(url)
+                page.locator(selector).first.wait_for(state="visible", timeout=120_000)
+                if i:
+                    times[name].append(time.perf_counter() - t0)
+                ctx.close()
+        out = {"seconds": {name: statistics.median(t) for name, t in times.items()}, **static}
         browser.close()
-    out["ratio"] = out["dashboard_overview_seconds"] / out["one_line_app_seconds"]
-    out["static_speedup"] = out["dashboard_overview_seconds"] / max(out["static_index_seconds"],
-                                                                     out["static_action_seconds"])
-    out["timeline_ratio_to_one_plotly_chart"] = out["dashboard_timeline_seconds"] / out["one_plotly_chart_app_seconds"]
+    s = out["seconds"]
+    out["ratios"] = {page: s[page] / s[bare] for page, (_, _, bare) in DASHBOARD_PAGES.items()}
+    out["static_speedup"] = s["overview"] / max(out["static_index_seconds"], out["static_action_seconds"])
     return out
 
 
@@ -300,16 +314,15 @@ def table(results: dict) -> str:
                          f"{r['ratio']:.1f}x | {r['rows_per_second']:,.0f} | {r['ours_peak_mb']:.0f} | {r['floor_peak_mb']:.0f} |")
     if results.get("browser"):
         b = results["browser"]
-        lines += ["", f"## Page load in headless Chromium, seed data (median of {results['repeat']}, warm server; "
-                      f"target within {TARGET_LOAD_RATIO:g}x)", "",
-                  f"- one-line Streamlit app: {b['one_line_app_seconds']:.2f} s; dashboard overview, status chart drawn: "
-                  f"{b['dashboard_overview_seconds']:.2f} s: **{b['ratio']:.2f}x**",
-                  f"- minimal app drawing one small Plotly chart: {b['one_plotly_chart_app_seconds']:.2f} s; dashboard "
-                  f"timeline, Gantt drawn: {b['dashboard_timeline_seconds']:.2f} s: "
-                  f"{b['timeline_ratio_to_one_plotly_chart']:.2f}x (and {b['dashboard_timeline_seconds'] / b['one_line_app_seconds']:.2f}x the one-line app)",
-                  f"- public edition from disk: index {b['static_index_seconds']:.3f} s ({b['static_index_bytes'] / 1e3:.0f} kB), "
-                  f"an action page {b['static_action_seconds']:.3f} s ({b['static_action_bytes'] / 1e3:.0f} kB): "
-                  f"**{b['static_speedup']:.1f}x** faster than the dashboard's overview (target 5x)"]
+        lines += ["", f"## Page load in headless Chromium, seed data (median of {results['repeat']}, warm server, "
+                      f"interleaved; target within {TARGET_LOAD_RATIO:g}x of the matching bare app)", "",
+                  "| page | seconds | bare app | its seconds | ratio |", "| --- | ---: | --- | ---: | ---: |"]
+        for page, (_, _, bare) in DASHBOARD_PAGES.items():
+            lines.append(f"| {page} | {b['seconds'][page]:.2f} | {bare} | {b['seconds'][bare]:.2f} | "
+                         f"**{b['ratios'][page]:.2f}x** |")
+        lines += ["", f"Public edition from disk: index {b['static_index_seconds']:.3f} s ({b['static_index_bytes'] / 1e3:.0f} kB), "
+                      f"an action page {b['static_action_seconds']:.3f} s ({b['static_action_bytes'] / 1e3:.0f} kB): "
+                      f"**{b['static_speedup']:.1f}x** faster than the dashboard's overview (target 5x)"]
     if results.get("load"):
         lines += ["", f"## Readers per process: simulated readers over Streamlit's websocket, seed data "
                       f"(target: server CPU per view at most {TARGET_CPU_RATIO:g}x the one-line app's)",

@@ -54,7 +54,9 @@ def test_benchmark_smoke_run(tmp_path):
     assert [r["rows"] for r in results["imports"]] == [200, 500]
     assert all(r["ours_seconds"] > 0 and r["floor_seconds"] > 0 and r["ours_peak_mb"] > 0 for r in results["imports"])
     b = results["browser"]
-    assert b["one_line_app_seconds"] > 0 and b["dashboard_overview_seconds"] > 0 and b["dashboard_timeline_seconds"] > 0
+    assert set(b["seconds"]) == {"one-line app", "one Plotly chart", "one data grid", "overview", "timeline",
+                                 "completion", "owners", "compare", "explorer"}
+    assert all(v > 0 for v in b["seconds"].values()) and all(v > 0 for v in b["ratios"].values())
     assert b["static_index_seconds"] > 0 and b["static_action_seconds"] > 0 and b["static_action_bytes"] > 1000
     assert results["app_memory_mb"]["tiny"] > 50
     written = json.loads(next(tmp_path.glob("bench-*.json")).read_text())
