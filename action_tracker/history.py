@@ -188,6 +188,15 @@ class Dataset:
     # What the dashboard's caches know this dataset by (database, data version, day, evidence counted);
     # empty for a dataset nobody caches (a snapshot's, a report's). See web.cached().
     key: tuple = ()
+    # Intermediate results worth keeping with the data they come from (see `kept`); emptied by every
+    # refresh, since they describe one version of the data.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def kept(self, name: str, compute):
+        """compute(), once per dataset: for work every view of the same data starts with."""
+        if name not in self.memo:
+            self.memo[name] = compute()
+        return self.memo[name]
 
 
 def load_dataset(con, as_of: date | None = None, min_confidence: str = "any") -> Dataset:
@@ -239,7 +248,7 @@ def refresh_dataset(con, old: Dataset, old_version: tuple, new_version: tuple) -
     kept = old.events[~old.events["event_id"].isin(undone)] if undone else old.events
     events = pd.concat([kept, added], ignore_index=True)
     claims = plan_claims(con, old.as_of, old.min_confidence) if len(old.claims) else old.claims
-    return dataclasses.replace(old, state=state, events=events, claims=claims, key=())
+    return dataclasses.replace(old, state=state, events=events, claims=claims, key=(), memo={})
 
 
 # --- rules -------------------------------------------------------------------------------

@@ -110,13 +110,14 @@ def filter_actions(state: pd.DataFrame, f: Filters, as_of: date) -> pd.DataFrame
     if f.stale_only:
         df = df[df["stale"]]
     if f.themes:
-        mine = df["themes"].fillna("").str.split("; ")
-        df = df[mine.map(lambda ts: any(t in f.themes for t in ts))]
+        df = df[np.logical_or.reduce([_has_theme(df, t) for t in f.themes])]
     if f.search.strip():
-        hay = (df["title"].fillna("") + " " + df["text"].fillna("") + " " + df["action_id"]).str.lower()
-        mask = pd.Series(True, index=df.index)
-        for w in f.search.lower().split():
-            mask &= hay.str.contains(w, regex=False)
+        # Each word in the title, the text or the id, ignoring case: one pass of Arrow's substring search
+        # per column and word, where lower-casing a joined copy of every text cost 0.2 s at 200k actions.
+        mask = np.ones(len(df), bool)
+        for w in f.search.split():
+            mask &= np.logical_or.reduce([df[c].str.contains(w, case=False, regex=False).fillna(False).to_numpy(bool)
+                                          for c in ("title", "text", "action_id")])
         df = df[mask]
     return df
 
@@ -253,6 +254,10 @@ def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame) -> pd.DataFram
             GROUP BY plan_id, day""").df()
 
 
+def plan_ids_of(state: pd.DataFrame) -> list[str]:
+    return list(state["plan_id"].unique())
+
+
 def completion_over_time(ds: Dataset, plans: list[str] | None = None, by: str = "plan",
                          themes: list[str] | None = None) -> pd.DataFrame:
     """Per plan (or, with by="theme", per primary theme) and day from the first publication to as_of:
@@ -276,7 +281,11 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None, by: str = 
         out = completion_over_time(Dataset(state.iloc[0:0], ds.events, ds.as_of), None)
         out.attrs["before"] = True
         return out
-    deltas = _completion_deltas(ds.events, state)
+    if by == "plan" and not themes:  # per plan: one pass over all events per dataset, then a selection
+        every = ds.kept("completion_deltas_by_plan", lambda: _completion_deltas(ds.events, ds.state))
+        deltas = every[every["plan_id"].isin(plan_ids_of(state))].reset_index(drop=True)
+    else:
+        deltas = _completion_deltas(ds.events, state)
     deltas["day"] = pd.to_datetime(deltas["day"])
     plan_ids = sorted(state["plan_id"].unique())
 
@@ -363,11 +372,12 @@ def explorer_rows(found: pd.DataFrame) -> pd.DataFrame:
     1440 px screen with no sideways scroll (the plan is the id's prefix; other owners, the words of the
     due date, the section and when it was last assessed are on the action's own view)."""
     past = pd.Series("", index=found.index, dtype=object)
-    days = found["days_past_due"].astype("Int64").astype(str)
-    past[found["overdue"]] = "⚠ overdue " + days[found["overdue"]] + " d"
-    past[found["past_due_no_update"]] = "◷ no update, " + days[found["past_due_no_update"]] + " d past"
+    for flag, words in (("overdue", "⚠ overdue {} d"), ("past_due_no_update", "◷ no update, {} d past")):
+        rows = found[flag].to_numpy(bool)  # only these rows have days past due to write out
+        past[rows] = [words.format(int(d)) for d in found["days_past_due"].to_numpy()[rows]]
+    labels = {s: label(s) for s in found["status"].unique()}
     return pd.DataFrame({
-        "action": found["action_id"], "title": found["title"], "status": found["status"].map(label),
+        "action": found["action_id"], "title": found["title"], "status": found["status"].map(labels),
         "due": found["due_date"], "past due": past, "lead owner": found["lead_owner"].fillna("—"),
     }).reset_index(drop=True)
 
@@ -409,7 +419,9 @@ def owner_scorecard(state: pd.DataFrame, role: str = "lead", leads: str = "all",
                        assessed=long["status"] != NO_UPDATE)
     g = long.groupby("owner")
     out = pd.DataFrame({
-        "plans": g["plan_id"].agg(lambda s: ", ".join(sorted(set(s)))),
+        # the distinct plans of each owner, joined: one small string per owner, not a set per group
+        "plans": long[["owner", "plan_id"]].drop_duplicates().sort_values(["owner", "plan_id"])
+                 .groupby("owner")["plan_id"].agg(", ".join),
         "assigned": g.size(),
         "assessed": g["assessed"].sum().astype(int),
         COMPLETED: g["done"].sum().astype(int),
@@ -454,24 +466,35 @@ def departments(owners: pd.DataFrame) -> dict[str, str]:
 MATRIX_MEASURES = ("actions", COMPLETED, IN_PROGRESS, "past due", NO_UPDATE)
 
 
+def _has_theme(state: pd.DataFrame, theme: str) -> np.ndarray:
+    """Which actions carry a theme (primary or other), as a plain substring test on "; a; b;": the
+    split-and-explode it replaces built a Python list per action (0.55 s at 200,000 actions)."""
+    padded = "; " + state["themes"].fillna("") + ";"
+    return padded.str.contains(f"; {theme};", regex=False).to_numpy(bool)
+
+
 def theme_matrix(state: pd.DataFrame) -> pd.DataFrame:
     """Plans by themes: for each (theme, plan), the actions with that theme (primary or other), how
     many are completed, in progress, past due (reported overdue or past due with no update), no update."""
-    long = state.assign(theme=state["themes"].fillna("").str.split("; ")).explode("theme")
-    long = long[long["theme"].isin(THEME_IDS)]
-    past_due = long["overdue"] | long["past_due_no_update"]
-    long = long.assign(**{"past due": past_due, COMPLETED: long["status"] == COMPLETED,
-                          IN_PROGRESS: long["status"] == IN_PROGRESS, NO_UPDATE: long["status"] == NO_UPDATE})
-    g = long.groupby(["theme", "plan_id"])
-    out = pd.DataFrame({"actions": g.size(), **{m: g[m].sum().astype(int) for m in MATRIX_MEASURES[1:]}})
-    full = pd.MultiIndex.from_product([list(THEME_IDS), sorted(state["plan_id"].unique())], names=["theme", "plan_id"])
-    return out.reindex(full, fill_value=0).reset_index()
+    plan_codes, plans = pd.factorize(state["plan_id"], sort=True)
+    status = state["status"]
+    measures = {"actions": np.ones(len(state), bool), COMPLETED: (status == COMPLETED).to_numpy(bool),
+                IN_PROGRESS: (status == IN_PROGRESS).to_numpy(bool),
+                "past due": (state["overdue"] | state["past_due_no_update"]).to_numpy(bool),
+                NO_UPDATE: (status == NO_UPDATE).to_numpy(bool)}
+    blocks = []
+    for theme in THEME_IDS:
+        has = _has_theme(state, theme)
+        blocks.append(pd.DataFrame({"theme": theme, "plan_id": list(plans), **{
+            m: np.bincount(plan_codes[has & v], minlength=len(plans)).astype(int) for m, v in measures.items()}}))
+    if not blocks or not len(plans):
+        return pd.DataFrame(columns=["theme", "plan_id", *MATRIX_MEASURES])
+    return pd.concat(blocks, ignore_index=True)[["theme", "plan_id", *MATRIX_MEASURES]]
 
 
 def theme_actions(state: pd.DataFrame, theme: str) -> pd.DataFrame:
     """Every action with a theme (primary first), plan by plan, with what the side-by-side view shows."""
-    # astype(bool): on no rows, map() gives an empty object Series, which pandas reads as column labels
-    has = state["themes"].fillna("").str.split("; ").map(lambda ts: theme in ts).astype(bool)
+    has = _has_theme(state, theme)
     out = state[has].assign(primary=state.loc[has, "theme"] == theme)
     return out.sort_values(["plan_id", "primary", "due_date", "action_id"], ascending=[True, False, True, True],
                            na_position="last")

@@ -88,3 +88,11 @@ def test_page_parts_are_kept_up_to_a_bound_most_recent_first():
 def test_a_dataset_nobody_caches_is_computed_each_time(ds):
     assert ds.key == ()
     assert web.cached(page_data.plan_titles, ds) == page_data.plan_titles(ds)
+
+
+def test_completion_of_some_plans_is_the_same_from_the_kept_pass_over_all_events(ds):
+    everything = queries.completion_over_time(ds)  # fills ds.memo with the pass over all events
+    assert "completion_deltas_by_plan" in ds.memo
+    only_aa = dataclasses.replace(ds, state=ds.state[ds.state["plan_id"] == "AA"], memo={})
+    pd.testing.assert_frame_equal(queries.completion_over_time(ds, ["AA"]), queries.completion_over_time(only_aa))
+    assert set(everything["plan"]) == {"AA", "BB"}
