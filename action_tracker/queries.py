@@ -110,7 +110,8 @@ def filter_actions(state: pd.DataFrame, f: Filters, as_of: date) -> pd.DataFrame
     if f.stale_only:
         df = df[df["stale"]]
     if f.themes:
-        df = df[np.logical_or.reduce([_has_theme(df, t) for t in f.themes])]
+        padded = _padded_themes(df)
+        df = df[np.logical_or.reduce([_has_theme(df, t, padded) for t in f.themes])]
     if f.search.strip():
         # Each word in the title, the text or the id, ignoring case: one pass of Arrow's substring search
         # per column and word, where lower-casing a joined copy of every text cost 0.2 s at 200k actions.
@@ -466,10 +467,14 @@ def departments(owners: pd.DataFrame) -> dict[str, str]:
 MATRIX_MEASURES = ("actions", COMPLETED, IN_PROGRESS, "past due", NO_UPDATE)
 
 
-def _has_theme(state: pd.DataFrame, theme: str) -> np.ndarray:
+def _padded_themes(state: pd.DataFrame) -> pd.Series:
+    return "; " + state["themes"].fillna("") + ";"
+
+
+def _has_theme(state: pd.DataFrame, theme: str, padded: pd.Series | None = None) -> np.ndarray:
     """Which actions carry a theme (primary or other), as a plain substring test on "; a; b;": the
     split-and-explode it replaces built a Python list per action (0.55 s at 200,000 actions)."""
-    padded = "; " + state["themes"].fillna("") + ";"
+    padded = _padded_themes(state) if padded is None else padded
     return padded.str.contains(f"; {theme};", regex=False).to_numpy(bool)
 
 
@@ -482,9 +487,9 @@ def theme_matrix(state: pd.DataFrame) -> pd.DataFrame:
                 IN_PROGRESS: (status == IN_PROGRESS).to_numpy(bool),
                 "past due": (state["overdue"] | state["past_due_no_update"]).to_numpy(bool),
                 NO_UPDATE: (status == NO_UPDATE).to_numpy(bool)}
-    blocks = []
+    blocks, padded = [], _padded_themes(state)
     for theme in THEME_IDS:
-        has = _has_theme(state, theme)
+        has = _has_theme(state, theme, padded)
         blocks.append(pd.DataFrame({"theme": theme, "plan_id": list(plans), **{
             m: np.bincount(plan_codes[has & v], minlength=len(plans)).astype(int) for m, v in measures.items()}}))
     if not blocks or not len(plans):
