@@ -461,13 +461,14 @@ def republish(cur) -> None:
         st.info(f"The public edition in {md(str(target))} was republished ({counts['files']} files).", icon="🌐")
 
 
-def open_selected_action(action_ids: list[str]):
+def open_selected_action(action_ids):
     """A callback for the explorer's table: clicking a row opens that action (the 'action' widget,
-    bound to the URL, so the link names it)."""
+    bound to the URL, so the link names it). `action_ids` is the table's own (shared, cached) column:
+    each session keeps its callback, and a list copied for it cost ~1.2 MB per reader at 20k actions."""
     def callback():
         rows = st.session_state["actions_table"].selection.rows
         if rows:
-            st.session_state["action"] = action_ids[rows[0]]
+            st.session_state["action"] = action_ids.iloc[rows[0]]
     return callback
 
 

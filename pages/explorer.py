@@ -55,7 +55,7 @@ else:
     if phone:  # a phone's width holds three columns; the action's own view has the rest
         table = table[["action", "title", "status"]]
     st.dataframe(table, hide_index=True, key="actions_table", height=min(38 * len(table) + 40, 560),
-                 on_select=web.open_selected_action(list(table["action"])), selection_mode="single-row",
+                 on_select=web.open_selected_action(table["action"]), selection_mode="single-row",
                  column_config={
                      "action": st.column_config.TextColumn("action", width=72 if phone else 78),
                      "title": st.column_config.TextColumn("title", width=125 if phone else 330),
