@@ -60,9 +60,9 @@ PAGE_PARTS_KEPT = 300
 
 
 class _Kept:
-    """The most recently used page parts, at most `size`, shared by every reader's thread. A plain dict
-    lookup: st.cache_resource would hash each call's arguments with Streamlit's own hasher, a
-    measurable part of a run that otherwise only draws."""
+    """The `size` most recently used values (page parts, the last dataset read), shared by every
+    reader's thread. A plain dict lookup: st.cache_resource would hash each call's arguments with
+    Streamlit's own hasher, a measurable part of a run that otherwise only draws."""
 
     def __init__(self, size: int):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
