@@ -248,7 +248,20 @@ def refresh_dataset(con, old: Dataset, old_version: tuple, new_version: tuple) -
     kept = old.events[~old.events["event_id"].isin(undone)] if undone else old.events
     events = pd.concat([kept, added], ignore_index=True)
     claims = plan_claims(con, old.as_of, old.min_confidence) if len(old.claims) else old.claims
-    return dataclasses.replace(old, state=state, events=events, claims=claims, key=(), memo={})
+    new = dataclasses.replace(old, state=state, events=events, claims=claims, key=(), memo={})
+    follow = [name for name in old.memo if name in KEPT_REFRESH]  # kept results that can follow the write
+    if follow:
+        was = old.events[old.events["action_id"].isin(changed)]  # the changed actions' events, before
+        now = pd.concat([was[~was["event_id"].isin(undone)], added], ignore_index=True)  # and after
+        for name in follow:
+            new.memo[name] = KEPT_REFRESH[name](old, new, was, now)
+    return new
+
+
+# Kept results (Dataset.kept) that can be brought up to date from the actions a write changed,
+# by name: fn(old dataset, new dataset, their events before, their events after) -> the new value.
+# Registered by the module that keeps them (queries.py); any other is computed again when asked for.
+KEPT_REFRESH: dict = {}
 
 
 # --- rules -------------------------------------------------------------------------------

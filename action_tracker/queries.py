@@ -16,6 +16,7 @@ import pandas as pd
 from loaders.themes import BY_ID as THEMES_BY_ID
 from loaders.themes import THEME_IDS, THEMES
 
+from . import history
 from .history import WINDOW_DAYS, Dataset, due_within, known
 from .statuses import (
     BLOCKED,
@@ -233,26 +234,45 @@ def claims_beside_tracker(ds: Dataset, plans: list[str] | None = None) -> pd.Dat
 
 # --- completion over time --------------------------------------------------------------
 
-def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame) -> pd.DataFrame:
+def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame, sign=1) -> pd.DataFrame:
     """Per group and day: the change in completed actions, and actions assessed for the first time.
 
     Each event's change to "is completed", against the same action's previous event, summed per day:
     one pass in DuckDB over the two DataFrames (the same code serves the store and snapshots).
+    `sign` (1, or one value per event: +1 or -1) counts each event's history with that sign, apart
+    from the other sign's: the refresh after a write takes some histories out and puts others in.
     """
     import duckdb
+    actions = state[["action_id", "plan_id"]]
+    if len(events) < len(actions):  # a few actions' events (after a write): only their plans are needed
+        actions = actions[actions["action_id"].isin(events["action_id"].unique())]
     with duckdb.connect() as mem:
-        mem.register("events", events[["action_id", "status", "effective_date", "event_id"]])
-        mem.register("actions", state[["action_id", "plan_id"]])
+        mem.register("events", events[["action_id", "status", "effective_date", "event_id"]].assign(sign=sign))
+        mem.register("actions", actions)
         return mem.sql(f"""
             WITH ev AS (
-                SELECT a.plan_id, e.action_id, e.effective_date::DATE AS day, e.event_id,
+                SELECT a.plan_id, e.action_id, e.sign, e.effective_date::DATE AS day, e.event_id,
                        (e.status = '{COMPLETED}')::INTEGER AS done
                 FROM events e JOIN actions a USING (action_id))
-            SELECT plan_id, day, sum(delta)::BIGINT AS delta, sum(first)::BIGINT AS first FROM (
-                SELECT plan_id, day, done - coalesce(lag(done) OVER w, 0) AS delta,
+            SELECT plan_id, day, sum(delta * sign)::BIGINT AS delta, sum(first * sign)::BIGINT AS first FROM (
+                SELECT plan_id, day, sign, done - coalesce(lag(done) OVER w, 0) AS delta,
                        (row_number() OVER w = 1)::INTEGER AS first
-                FROM ev WINDOW w AS (PARTITION BY action_id ORDER BY day, event_id))
+                FROM ev WINDOW w AS (PARTITION BY sign, action_id ORDER BY day, event_id))
             GROUP BY plan_id, day""").df()
+
+
+def _refresh_completion_deltas(old: Dataset, new: Dataset, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The kept per-plan completion deltas after a write: the changed actions' contribution under their
+    events before taken out, and under their events after put in, in one small pass instead of one
+    over every event (0.7 s at 2,000,000)."""
+    both = pd.concat([before, after], ignore_index=True)
+    change = _completion_deltas(both, new.state, np.repeat([-1, 1], [len(before), len(after)]))
+    merged = pd.concat([old.memo["completion_deltas_by_plan"], change], ignore_index=True)
+    out = merged.groupby(["plan_id", "day"], as_index=False)[["delta", "first"]].sum()
+    return out[(out["delta"] != 0) | (out["first"] != 0)].reset_index(drop=True)
+
+
+history.KEPT_REFRESH["completion_deltas_by_plan"] = _refresh_completion_deltas
 
 
 def plan_ids_of(state: pd.DataFrame) -> list[str]:

@@ -74,3 +74,16 @@ def test_replace_rows_keeps_order_and_dtypes_and_leaves_the_old_frame_alone():
     assert new.dtypes.equals(old.dtypes)
     assert list(old["n"]) == [1, 2, 3, 4] and old["s"].tolist()[3] == "z"
     assert frames.replace_rows(old, pd.DataFrame({"id": ["q"], "n": [0], "s": ["?"]}), "id") is None
+
+
+def test_completion_kept_before_a_write_follows_it(small):
+    from action_tracker import queries
+    v1, before = history.data_version(small), history.load_dataset(small, TODAY)
+    queries.completion_over_time(before)  # keeps the pass over all events with this dataset
+    upload(small, f"action_id,status,effective_date\nAA-1,Completed,{d(-20)}\nAA-5,Completed,{d(-3)}\n"
+                  f"BB-1,In progress,{d(-1)}\n")  # BB-1 reopened: it stops counting as completed
+    fresh = history.refresh_dataset(small, before, v1, history.data_version(small))
+    assert "completion_deltas_by_plan" in fresh.memo  # brought up to date, not dropped
+    full = history.load_dataset(small, TODAY)
+    pd.testing.assert_frame_equal(queries.completion_over_time(fresh), queries.completion_over_time(full))
+    assert queries.completion_over_time(fresh).groupby("plan")["completed"].last().to_dict() == {"AA": 3, "BB": 0}
