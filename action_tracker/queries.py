@@ -191,9 +191,15 @@ def plan_table(summary_frame: pd.DataFrame) -> pd.DataFrame:
 
 def status_mix(state: pd.DataFrame) -> pd.DataFrame:
     """Long table: plan, status, count (every status and No update yet, zeros included)."""
-    full = pd.MultiIndex.from_product([sorted(state["plan_id"].unique()), SHOWN], names=["plan", "status"])
-    counts = state.groupby(["plan_id", "status"]).size().reindex(full, fill_value=0)
-    return counts.rename("count").reset_index()
+    plan_codes, plans = pd.factorize(state["plan_id"], sort=True)
+    status_codes, statuses = pd.factorize(state["status"])
+    order = [list(statuses).index(s) if s in list(statuses) else -1 for s in SHOWN]
+    n = len(statuses)
+    grid = np.bincount(plan_codes * n + status_codes, minlength=len(plans) * n).reshape(len(plans), n)
+    counts = [int(grid[p, i]) if i >= 0 else 0 for p in range(len(plans)) for i in order]
+    return pd.DataFrame({"plan": pd.Series(np.repeat(list(plans), len(SHOWN)), dtype=object),
+                         "status": pd.Series(list(SHOWN) * len(plans), dtype=object),
+                         "count": pd.Series(counts, dtype="int64")})
 
 
 def _first(state: pd.DataFrame, mask: pd.Series, key: pd.Series, n: int, columns: list[str],
