@@ -223,18 +223,7 @@ def bench_browser(db: Path, repeat: int) -> dict:
         base = stack.enter_context(streamlit_server(db))
         for name, (path, selector, _) in DASHBOARD_PAGES.items():
             targets[name] = (f"{base}/{path}", selector)
-        times = {name: [] for name in targets}
-        for i in range(repeat + 1):  # the first round warms the servers' caches; not counted
-            for name, (url, selector) in targets.items():
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                t0 = time.perf_counter()
-                page.goto(url)
-                page.locator(selector).first.wait_for(state="visible", timeout=120_000)
-                if i:
-                    times[name].append(time.perf_counter() - t0)
-                ctx.close()
-        out = {"seconds": {name: statistics.median(t) for name, t in times.items()}, **static}
+        out = {"seconds": _median_loads(browser, targets, repeat), **static}
         browser.close()
     s = out["seconds"]
     out["ratios"] = {page: s[page] / s[bare] for page, (_, _, bare) in DASHBOARD_PAGES.items()}
@@ -252,20 +241,27 @@ def _static_loads(browser, db: Path, repeat: int) -> dict:
     con.close()
     out = {"static_index_bytes": (site / "index.html").stat().st_size,
            "static_action_bytes": (site / "actions" / some / "index.html").stat().st_size}
-    for name, url, selector in [("static_index", (site / "index.html").as_uri(), ".status-mix .seg"),
-                                ("static_action", (site / "actions" / some / "index.html").as_uri(), "#latest-evidence")]:
-        times = []
-        for i in range(repeat + 1):  # the first load warms the disk cache; not counted
+    seconds = _median_loads(browser, {"static_index": ((site / "index.html").as_uri(), ".status-mix .seg"),
+                                      "static_action": ((site / "actions" / some / "index.html").as_uri(),
+                                                        "#latest-evidence")}, repeat)
+    return {**out, **{f"{name}_seconds": v for name, v in seconds.items()}}
+
+
+def _median_loads(browser, targets: dict[str, tuple[str, str]], repeat: int) -> dict[str, float]:
+    """Median seconds from opening each url until its selector is visible, each in a fresh browser
+    context. Rounds go through every target in turn; the first round warms caches and is not counted."""
+    times = {name: [] for name in targets}
+    for i in range(repeat + 1):
+        for name, (url, selector) in targets.items():
             ctx = browser.new_context()
             page = ctx.new_page()
             t0 = time.perf_counter()
             page.goto(url)
-            page.locator(selector).first.wait_for(state="visible", timeout=60_000)
+            page.locator(selector).first.wait_for(state="visible", timeout=120_000)
             if i:
-                times.append(time.perf_counter() - t0)
+                times[name].append(time.perf_counter() - t0)
             ctx.close()
-        out[f"{name}_seconds"] = statistics.median(times)
-    return out
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def app_peak_memory(db: Path) -> float:
