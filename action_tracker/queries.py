@@ -281,10 +281,6 @@ def _refresh_completion_deltas(old: Dataset, new: Dataset, before: pd.DataFrame,
 history.KEPT_REFRESH["completion_deltas_by_plan"] = _refresh_completion_deltas
 
 
-def plan_ids_of(state: pd.DataFrame) -> list[str]:
-    return list(state["plan_id"].unique())
-
-
 def completion_over_time(ds: Dataset, plans: list[str] | None = None, by: str = "plan",
                          themes: list[str] | None = None) -> pd.DataFrame:
     """Per plan (or, with by="theme", per primary theme) and day from the first publication to as_of:
@@ -310,7 +306,7 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None, by: str = 
         return out
     if by == "plan" and not themes:  # per plan: one pass over all events per dataset, then a selection
         every = ds.kept("completion_deltas_by_plan", lambda: _completion_deltas(ds.events, ds.state))
-        deltas = every[every["plan_id"].isin(plan_ids_of(state))].reset_index(drop=True)
+        deltas = every[every["plan_id"].isin(state["plan_id"].unique())].reset_index(drop=True)
     else:
         deltas = _completion_deltas(ds.events, state)
     deltas["day"] = pd.to_datetime(deltas["day"])
