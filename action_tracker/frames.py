@@ -2,8 +2,8 @@
 
 Replacing a hundred rows of a 200,000-row frame the obvious ways (a boolean filter and concat,
 iloc assignment, pyarrow's replace_with_mask) copies every string of every column: 0.2-0.6 s.
-replace_rows copies only the numeric and date columns and rebuilds each string column from
-zero-copy slices of the old one, about 80 ms at 200,000 rows.
+replace_rows copies the numeric and date columns and rebuilds each string column from slices
+of the old one joined by Arrow (one chunk, so later filters stay quick), about 0.1 s at 200,000 rows.
 """
 
 from __future__ import annotations
@@ -20,6 +20,22 @@ MAX_CHUNKS = 2_000
 def _chunks(values) -> pa.ChunkedArray:
     arr = pa.array(values)
     return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+
+
+def compact(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with each Arrow string column in one chunk (see db.arrow_frame for why); a column over
+    2 GB of text keeps its chunks. Returns `df` itself when nothing needed joining."""
+    joined = {}
+    for c in df.columns:
+        col = df[c]
+        if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+            chunked = _chunks(col.array)
+            if chunked.num_chunks > 1:
+                try:
+                    joined[c] = pd.array(pa.chunked_array([chunked.combine_chunks()]), dtype=col.dtype)
+                except pa.ArrowInvalid:
+                    pass
+    return df.assign(**joined) if joined else df
 
 
 def replace_rows(old: pd.DataFrame, fresh: pd.DataFrame, key: str) -> pd.DataFrame | None:
@@ -47,7 +63,11 @@ def replace_rows(old: pd.DataFrame, fresh: pd.DataFrame, key: str) -> pd.DataFra
                 pieces.extend(base.slice(start).chunks)
             if len(pieces) > MAX_CHUNKS:
                 return None
-            columns[c] = pd.array(pa.chunked_array(pieces, type=base.type), dtype=col.dtype)
+            try:  # one chunk again (see db.arrow_frame): a few ms of copying, saved on every later filter
+                patched = pa.chunked_array([pa.concat_arrays(pieces)], type=base.type)
+            except pa.ArrowInvalid:  # over 2 GB of text
+                patched = pa.chunked_array(pieces, type=base.type)
+            columns[c] = pd.array(patched, dtype=col.dtype)
         else:
             values = col.to_numpy(copy=True)
             if isinstance(col.dtype, np.dtype) and isinstance(new.dtype, np.dtype) and new.dtype != col.dtype:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import settings
 from .db import arrow_frame, fetch_one, registered
-from .frames import replace_rows
+from .frames import compact, replace_rows
 from .statuses import CLOSED, COMPLETED, IN_PROGRESS, MIN_CONFIDENCE, NO_UPDATE, OPEN
 
 # Which events count. $min_rank: 0 counts every event; 2 counts high and medium; 1 high only.
@@ -246,7 +246,7 @@ def refresh_dataset(con, old: Dataset, old_version: tuple, new_version: tuple) -
     undone = [r[0] for r in con.execute("SELECT reverts_event_id FROM status_events WHERE event_id > ? "
                                         "AND reverts_event_id IS NOT NULL", [since]).fetchall()]
     kept = old.events[~old.events["event_id"].isin(undone)] if undone else old.events
-    events = pd.concat([kept, added], ignore_index=True)
+    events = compact(pd.concat([kept, added], ignore_index=True))
     claims = plan_claims(con, old.as_of, old.min_confidence) if len(old.claims) else old.claims
     new = dataclasses.replace(old, state=state, events=events, claims=claims, key=(), memo={})
     follow = [name for name in old.memo if name in KEPT_REFRESH]  # kept results that can follow the write
