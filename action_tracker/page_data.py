@@ -56,17 +56,25 @@ def claims(ds: Dataset, plans: list[str] | None) -> list[str]:
 
 
 def timeline(ds: Dataset, f: queries.Filters, group: str, undated: bool) -> dict:
-    """The timeline's rows (all of them, and those drawn: dated only unless `undated`)."""
+    """The timeline's rows (dated only unless `undated`): how many, and their order (positions in
+    `found`); a page's columns are built by gantt for the rows it draws."""
     found = queries.filter_actions(ds.state, f, ds.as_of)
-    rows = queries.timeline_rows(ds, found, group, dated_only=not undated)
-    return {"rows": rows, "hidden": len(found) - len(rows)}
+    order = queries.timeline_order(ds, found, group, dated_only=not undated)
+    return {"found": found, "order": order, "count": len(order), "hidden": len(found) - len(order)}
+
+
+def timeline_shown(ds: Dataset, f: queries.Filters, group: str, undated: bool, page: int, per_page: int,
+                   ids_only: bool = False) -> pd.DataFrame:
+    """One page of the timeline's rows, with their labels."""
+    t = timeline(ds, f, group, undated)
+    rows = queries.timeline_rows(ds, t["found"], group, order=t["order"][(page - 1) * per_page: page * per_page])
+    return queries.timeline_page(rows, 1, per_page, ids_only=ids_only)
 
 
 def gantt(ds: Dataset, f: queries.Filters, group: str, undated: bool, page: int, per_page: int,
           ids_only: bool) -> dict:
     """One page of the Gantt chart, as a figure, with the rows it shows."""
-    rows = timeline(ds, f, group, undated)["rows"]
-    shown = queries.timeline_page(rows, page, per_page, ids_only=ids_only)
+    shown = timeline_shown(ds, f, group, undated, page, per_page, ids_only)
     label_today = "today" if ds.label == "live" else f"as of {ds.as_of:%d %b %Y}"
     return {"shown": len(shown),
             "figure": charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]), label_today)}
@@ -147,5 +155,7 @@ EXPLORER_COLUMNS = ["action_id", "plan_id", "section", "title", "text", "status"
 
 def action(ds: Dataset, action_id: str) -> dict:
     """One action's row and the parts it is split into."""
-    a = ds.state.set_index("action_id").loc[action_id]
-    return {"action": a, "parts": ds.state[ds.state["parent_action_id"] == action_id]}
+    # By a mask, not set_index(...).loc: re-indexing copies every column of every action.
+    a = ds.state[(ds.state["action_id"] == action_id).to_numpy(bool)].iloc[0]
+    a.name = action_id
+    return {"action": a.drop("action_id"), "parts": ds.state[ds.state["parent_action_id"] == action_id]}

@@ -57,8 +57,7 @@ def page_work(con, ds: history.Dataset) -> dict:
     rows = {}
 
     def timeline_q():
-        rows["t"] = page_data.timeline(ds, f, "plan", False)
-        shown = queries.timeline_page(rows["t"]["rows"], 1, 50)
+        shown = page_data.timeline_shown(ds, f, "plan", False, 1, 50)
         rows["shown"], rows["ticks"] = shown, queries.events_of(ds, shown["action_id"])
 
     def completion_q():  # the first view of the data: its pass over every event is not kept yet

@@ -12,11 +12,11 @@ with st.sidebar:
                           help="Off: the chart answers 'what is due when'. On: the undated actions follow, hatched.")
 
 rows = web.cached(page_data.timeline, ds, f, group, undated)
-if rows["rows"].empty:
+if not rows["count"]:
     web.empty("No action matches these filters. Remove a filter in the sidebar"
               + ("." if undated else ", or include the actions with no due date."))
     st.stop()
-n, hidden = len(rows["rows"]), rows["hidden"]
+n, hidden = rows["count"], rows["hidden"]
 per_page = n if rows_choice == "all" else int(rows_choice)
 pages = max(1, -(-n // per_page))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="page") if pages > 1 else 1

@@ -21,6 +21,12 @@ def ds(tmp_path):
     con.close()
 
 
+@pytest.fixture
+def seed_ds(con):
+    """The five plans as built: enough dated and undated actions for several timeline pages."""
+    return load_dataset(con)
+
+
 @pytest.mark.parametrize("query, keep, expected", [
     ("", "", "explorer"),
     ("plan=AA", "", "explorer?plan=AA"),
@@ -96,3 +102,19 @@ def test_completion_of_some_plans_is_the_same_from_the_kept_pass_over_all_events
     only_aa = dataclasses.replace(ds, state=ds.state[ds.state["plan_id"] == "AA"], memo={})
     pd.testing.assert_frame_equal(queries.completion_over_time(ds, ["AA"]), queries.completion_over_time(only_aa))
     assert set(everything["plan"]) == {"AA", "BB"}
+
+
+@pytest.mark.parametrize("group", queries.GROUPS)
+@pytest.mark.parametrize("undated", [False, True])
+def test_a_timeline_page_is_the_same_slice_of_all_the_rows(seed_ds, group, undated):
+    """The timeline builds columns only for the rows it draws: each page must be the rows a full
+    build puts there, in the same order and with the same bars."""
+    everything = queries.timeline_rows(seed_ds, seed_ds.state, group, dated_only=not undated)
+    t = page_data.timeline(seed_ds, queries.Filters(), group, undated)
+    assert t["count"] == len(everything) and t["hidden"] == len(seed_ds.state) - len(everything)
+    per_page = 40
+    for page in (1, 2, -(-len(everything) // per_page)):
+        shown = page_data.timeline_shown(seed_ds, queries.Filters(), group, undated, page, per_page)
+        expected = queries.timeline_page(everything, page, per_page)
+        assert len(shown) > 0
+        pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected.reset_index(drop=True))
