@@ -34,6 +34,9 @@ MAX_CELL_CHARS = 5_000  # a note, source or address longer than this is a row er
 MAX_ROWS = 2_000_000
 MAX_XLSX_EXPANDED = 200_000_000  # bytes a workbook may unzip to
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same characters as bytes (UTF-8 and Windows-1252 encode them as themselves): deleting every
+# other byte finds them in 30 ms where the pattern takes 0.2 s over a 45 MB file.
+_NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(chr(b)))
 
 
 def max_bytes() -> int:
@@ -118,12 +121,14 @@ def read_table(data: bytes, file_name: str = "upload") -> Table:
         raise UploadRejected(file_name, [Problem(
             "this is an old-style Excel .xls (or another Office binary) file: save it as .xlsx or CSV")])
     text, encoding_note = _decode(data, file_name)
+    # The bytes DuckDB may read as they are: UTF-8, byte-order mark taken off.
+    raw = None if encoding_note else data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if encoding_note:
         notes.append(encoding_note)
     header, delimiter, delimiter_note = _header(text, file_name)
     if delimiter_note:
         notes.append(delimiter_note)
-    frame = _read_csv_fast(text, delimiter, len(header))
+    frame = _read_csv_fast(text, delimiter, len(header), raw)
     if frame is not None:
         return Table(file_name, sha, "csv", header, frame, [], notes, data)
     frame, problems = _frame(header, _read_csv_records(text, delimiter, file_name))
@@ -163,7 +168,7 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str | None]:
                 "save it as 'CSV UTF-8'")]) from None
         note = (f"not UTF-8 (byte {data[e.start]:#04x} at offset {e.start}); decoded as Windows-1252, "
                 "as Excel writes on Windows: check accented letters in the preview")
-    bad = CONTROL.search(text)  # the whole file, not only its start
+    bad = CONTROL.search(text) if data.translate(None, _NOT_CONTROL) else None  # the whole file, not its start
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         raise UploadRejected(file_name, [Problem(
@@ -178,7 +183,8 @@ def norm_header(h: str) -> str:
 
 def _header(text: str, file_name: str) -> tuple[list[str], str, str | None]:
     """The header record and the delimiter that makes sense of it."""
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]  # not split(): that copies the other 45 MB of a large file
     if not first.strip():
         raise UploadRejected(file_name, [Problem("the first line is empty: it must be the header", row=1)])
     delimiter, best = ",", -1
@@ -201,19 +207,23 @@ def _header(text: str, file_name: str) -> tuple[list[str], str, str | None]:
     return header, delimiter, note
 
 
-def _read_csv_fast(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
+def _read_csv_fast(text: str, delimiter: str, width: int, raw: bytes | None = None) -> pd.DataFrame | None:
     """DuckDB's CSV reader, for files it reads exactly as the slow path would; else None.
 
     Blank lines and malformed records are left to the slow path, which reports each one
     with its row; DuckDB would skip the one and stop at the other.
     """
-    if re.search(r"\n[ \t]*\r?\n", text) or width == 0 or text.count('"') % 2:
+    maybe_blank = any(s in text for s in ("\n\n", "\n\r\n", "\n ", "\n\t"))  # quicker than the pattern
+    if (maybe_blank and re.search(r"\n[ \t]*\r?\n", text)) or width == 0 or text.count('"') % 2:
         return None  # blank lines, or a quote left open: DuckDB would skip or swallow records
     import duckdb
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.csv"
         try:
-            path.write_text(text, encoding="utf-8", newline="")
+            if raw is not None:  # the file as uploaded: no second encoding of the text
+                path.write_bytes(raw)
+            else:
+                path.write_text(text, encoding="utf-8", newline="")
         except OSError:  # no room for the temporary copy: the careful reader needs none
             return None
         cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
