@@ -57,7 +57,6 @@ def make_tracker(path: Path, actions: int, events: int) -> Path:
                    DATE '2025-01-15' + (hash(i * 11) % 650)::INTEGER,
                    'Progress note ' || i, NULL, 'bench', NULL, NULL, NULL, 'bench', now()::TIMESTAMP, NULL, NULL
             FROM range({events}) t(i)""")
-        con.execute(f"DROP SEQUENCE status_event_ids; CREATE SEQUENCE status_event_ids START {events + 1}")
     con.execute("COMMIT")
     con.execute("CHECKPOINT")
     con.close()

@@ -68,7 +68,8 @@ def add_event(con, action_id: str, status: str, day: str, **fields) -> int:
     cols = ["action_id", "status", "effective_date", "recorded_by", "recorded_at", *fields]
     values = [action_id, status, day, "fixture", f"{TODAY.isoformat()} 12:00:00", *fields.values()]
     return con.execute(f"""INSERT INTO status_events (event_id, {', '.join(cols)})
-                           VALUES (nextval('status_event_ids'), {', '.join('?' for _ in cols)})
+                           VALUES ((SELECT coalesce(max(event_id), 0) + 1 FROM status_events),
+                                   {', '.join('?' for _ in cols)})
                            RETURNING event_id""", values).fetchone()[0]
 
 

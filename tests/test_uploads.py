@@ -225,7 +225,7 @@ def test_a_failure_in_the_middle_of_applying_changes_nothing(con, editor, monkey
     real = recording._record
 
     def half_then_fail(c, events, progress=None, chunk=50_000):
-        real(c, events.iloc[:20], progress, chunk=10)  # some events land inside the transaction ...
+        real(c, events.slice(0, 20), progress, chunk=10)  # some events land inside the transaction ...
         raise RuntimeError("disk full")                # ... then the write fails
     monkeypatch.setattr(recording, "_record", half_then_fail)
     before = table_counts(con)
@@ -457,3 +457,20 @@ def test_the_xlsx_template_is_ready_to_fill_in(con):
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists[f"{letter}2:{letter}251"] == '"Not started,In progress,Completed,Blocked,Cancelled"'
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(header.index("title") + 1)].width >= 40
+
+
+def test_events_are_numbered_after_the_last_in_row_order_and_reverts_follow(con, editor):
+    """Event ids order the history (a refresh reads what came after a number): an upload's events
+    take the next numbers in the file's row order, and a revert's take the ones after."""
+    last = con.execute("SELECT coalesce(max(event_id), 0) FROM status_events").fetchone()[0]
+    rows = "".join(f"UK-R{n:02d},In progress,2025-06-01,\n" for n in (5, 1, 3))
+    _, preview = check(con, ("action_id,status,effective_date,note\n" + rows).encode())
+    upload = apply(con, preview, editor).upload_id
+    got = con.execute("SELECT event_id, action_id FROM status_events WHERE event_id > ? ORDER BY 1", [last]).fetchall()
+    assert got == [(last + 1, "UK-R05"), (last + 2, "UK-R01"), (last + 3, "UK-R03")]
+    revert(con, upload, editor)
+    undone = con.execute("SELECT event_id, reverts_event_id FROM status_events WHERE event_id > ? ORDER BY 1",
+                         [last + 3]).fetchall()
+    assert undone == [(last + 4, last + 1), (last + 5, last + 2), (last + 6, last + 3)]
+    assert con.execute("SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = 'status_event_ids'"
+                       ).fetchone()[0] == 0

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .. import auth, safekeeping
 from ..db import fetch_one, transaction
@@ -35,21 +37,34 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _events(changes: pd.DataFrame, who: str, now: datetime, upload_id: int) -> pd.DataFrame:
-    return pd.DataFrame({
-        "action_id": changes["action_id"].astype(str), "status": changes["status_to"].astype(str),
-        "effective_date": changes["effective_date"],
-        "note": changes["note"], "evidence_url": changes["evidence_url"], "source": changes["source"],
-        "confidence": changes["confidence"], "basis": changes["basis"], "due_date": changes["due_to"],
-        "lead_owner_id": changes["owner_to"], "recorded_by": who, "recorded_at": now, "upload_id": upload_id,
-        "reverts_event_id": pd.Series(pd.NA, index=changes.index, dtype="Int64"),
+def _events(changes: pd.DataFrame, who: str, now: datetime, upload_id: int) -> pa.Table:
+    """The events to insert, as an Arrow table: DuckDB scans it natively, where a pandas frame of
+    Python strings cost a conversion per cell (1.4 s of a million-row upload)."""
+    n = len(changes)
+
+    def text(col):
+        return pa.array(changes[col], type=pa.string(), from_pandas=True)
+
+    def day(col):
+        return pa.array(changes[col].to_numpy("datetime64[D]"), type=pa.date32(), from_pandas=True)
+
+    def same(value, typ):  # one value for every row, without a Python object per row
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([value], typ)).cast(typ)
+
+    return pa.table({
+        "action_id": text("action_id"), "status": text("status_to"), "effective_date": day("effective_date"),
+        "note": text("note"), "evidence_url": text("evidence_url"), "source": text("source"),
+        "confidence": text("confidence"), "basis": text("basis"), "due_date": day("due_to"),
+        "lead_owner_id": text("owner_to"), "recorded_by": same(who, pa.string()),
+        "recorded_at": same(now, pa.timestamp("us")), "upload_id": same(upload_id, pa.int64()),
+        "reverts_event_id": pa.nulls(n, pa.int64()),
     })
 
 
-def _record(con, events: pd.DataFrame, progress: Progress | None, chunk: int = 250_000) -> None:
+def _record(con, events: pa.Table, progress: Progress | None, chunk: int = 250_000) -> None:
     """Insert in chunks, for the progress bar."""
     for start in range(0, len(events), chunk):
-        part = events.iloc[start:start + chunk]
+        part = events.slice(start, chunk)
         insert_events(con, part)
         if progress:
             progress(min(1.0, (start + len(part)) / len(events)), f"recorded {start + len(part):,} changes")
