@@ -31,5 +31,8 @@ def guard_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def unguard_column(s: pd.Series) -> pd.Series:
     """The importer's reverse of guard: "'=SUM(A1)" reads back as "=SUM(A1)"."""
-    guarded = s.str.startswith("'") & s.str.slice(1, 2).isin(list(FORMULA_START))
+    quoted = s.str.startswith("'")
+    if not quoted.fillna(False).any():  # the usual file: nothing to take off, and no copy made
+        return s
+    guarded = quoted & s.str.slice(1, 2).isin(list(FORMULA_START))
     return s.where(~guarded, s.str.slice(1))

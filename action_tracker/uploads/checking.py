@@ -312,13 +312,14 @@ def _check(r: Rows, table: Table) -> tuple[list[Problem], pd.Series]:
 def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What each good row changes. Rows naming one action on several days are its history, in date
     order: the first is compared with the tracker, each later one with the row before it."""
-    good = r.f[keep].assign(status_to=r.status[keep], eff=r.eff[keep], due_to=r.due_to[keep],
-                            owner=r.owner_to[keep])
-    cur = r.cur[keep]
+    good = _rows(r.f, keep).assign(status_to=_rows(r.status, keep), eff=r.eff[keep], due_to=r.due_to[keep],
+                                   owner=_rows(r.owner_to, keep))
+    cur = _rows(r.cur, keep)
     if r.repeats:  # an action's rows in date order, so each is compared with the one before it
         order = np.lexsort((good["row_no"].to_numpy(), good["eff"].to_numpy(), good["action_id"].to_numpy()))
         good, cur = good.iloc[order], cur.iloc[order]
-    first = ~good["action_id"].duplicated().to_numpy()
+    # Each action's first row (hashing a million ids costs 0.3 s: only when some action repeats).
+    first = ~good["action_id"].duplicated().to_numpy() if r.repeats else np.ones(len(good), bool)
     reported = cur["status"].where(cur["status"] != NO_UPDATE).set_axis(good.index)
     if first.all():  # each action once: compared with the tracker only, no per-action grouping needed
         status_to = good["status_to"].fillna(reported)
@@ -329,7 +330,9 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     due_from = cur["due_date"].to_numpy(dtype="datetime64[D]")
     due_new = good["due_to"].to_numpy(dtype="datetime64[D]")
     due_change = pd.Series(~np.isnat(due_new) & (due_new != due_from), index=good.index)
-    owner_id = good["owner"].map(lambda o: o[0], na_action="ignore")
+    no_owner = bool(good["owner"].isna().all())  # the usual file: no lead_owner column, nothing to map
+    owner_id = pd.Series(None, index=good.index, dtype=object) if no_owner else \
+        good["owner"].map(lambda o: o[0], na_action="ignore")
     owner_change = owner_id.notna() & (owner_id != cur["lead_owner_id"].set_axis(good.index))
     news = pd.Series(False, index=good.index)
     for col, stored in (("note", "last_note"), ("evidence_url", "last_evidence_url"), ("source", "last_source"),
@@ -339,19 +342,25 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         news |= (given != "") & (was.isna() | (given != was)).fillna(True).astype(bool)
     changed = status_to.notna() & (~pd.Series(first, index=good.index) | (status_to != status_from) | due_change
                                    | owner_change | news)
-    c, k = good[changed], cur[changed.to_numpy()]
+    c, k = _rows(good, changed.to_numpy()), _rows(cur, changed.to_numpy())
     change_rows = pd.DataFrame({
-        "row": c["row_no"].astype(int), "action_id": c["action_id"], "title": k["title"].to_numpy(),
+        "row": c["row_no"].astype(int), "action_id": c["action_id"], "title": k["title"].set_axis(c.index),
         "status_from": status_from[changed], "status_to": status_to[changed], "effective_date": c["eff"],
         "note": c["note"].replace("", None), "evidence_url": c["evidence_url"].replace("", None),
         "source": c["source"].replace("", None), "confidence": c["confidence"].str.lower().replace("", None),
         "basis": c["basis"].str.lower().replace("", None),
         "due_from": k["due_date"].to_numpy(), "due_to": c["due_to"].where(due_change[changed]),
-        "owner_from": k["lead_owner_id"].to_numpy(), "owner_to": owner_id[changed].where(owner_change[changed], None),
-        "owner_to_name": c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
+        "owner_from": k["lead_owner_id"].set_axis(c.index), "owner_to": owner_id[changed].where(owner_change[changed], None),
+        "owner_to_name": None if no_owner else
+        c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
     }, columns=CHANGE_COLUMNS).sort_values("row").reset_index(drop=True)
     unchanged_rows = good.loc[~changed, UNCHANGED_COLUMNS].sort_values("row_no").reset_index(drop=True)
     return change_rows, unchanged_rows
+
+
+def _rows(frame, mask: np.ndarray):
+    """frame[mask], without the copy of every column when the mask keeps every row (the usual file)."""
+    return frame if mask.all() else frame[mask]
 
 
 def _earlier_upload(con, sha256: str) -> int | None:
