@@ -255,8 +255,10 @@ def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame, sign=1) -> pd.
     with duckdb.connect() as mem:
         mem.register("events", events[["action_id", "status", "effective_date", "event_id"]].assign(sign=sign))
         mem.register("actions", actions)
-        # The window runs over the events alone and only the events that change a count meet the
-        # join: joining all 2,000,000 first carried the plan through the window's sort.
+        # The window runs over the events alone and only the events that change a count meet the join
+        # (joining all 2,000,000 first carried the plan through the window's sort); and it partitions
+        # by sign only when there are two (one more sort key cost a third of the pass).
+        part = "action_id" if np.isscalar(sign) else "sign, action_id"
         return mem.sql(f"""
             WITH ev AS (
                 SELECT e.action_id, e.sign, e.effective_date::DATE AS day, e.event_id,
@@ -265,7 +267,7 @@ def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame, sign=1) -> pd.
             d AS (
                 SELECT action_id, day, sign, done - coalesce(lag(done) OVER w, 0) AS delta,
                        (row_number() OVER w = 1)::INTEGER AS first
-                FROM ev WINDOW w AS (PARTITION BY sign, action_id ORDER BY day, event_id))
+                FROM ev WINDOW w AS (PARTITION BY {part} ORDER BY day, event_id))
             SELECT a.plan_id, d.day, sum(delta * sign)::BIGINT AS delta, sum(first * sign)::BIGINT AS first
             FROM d JOIN actions a USING (action_id)
             WHERE delta <> 0 OR first <> 0
