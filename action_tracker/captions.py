@@ -161,14 +161,15 @@ def theme_matrix_html(matrix: pd.DataFrame, link_of) -> str:
     """Themes by plans; each cell: actions, completed, in progress, past due, no update, linking to the list."""
     from .queries import THEMES
     plans = sorted(matrix["plan_id"].unique())
-    cells = matrix.set_index(["theme", "plan_id"])
+    # One dict of rows, not a MultiIndex lookup per cell (10 plans x 12 themes cost 20 ms of pandas).
+    cells = {(r["theme"], r["plan_id"]): r for r in matrix.to_dict("records")}
     head = "".join(f"<th>{html(p)}</th>" for p in plans)
     body = []
     for t in THEMES:
         row = [f"<th title='{html(t.definition)}'>{html(t.name)}</th>"]
         for p in plans:
-            c = cells.loc[(t.theme_id, p)]
-            if int(c["actions"]) == 0:
+            c = cells.get((t.theme_id, p))
+            if c is None or int(c["actions"]) == 0:
                 row.append("<td class='none'>—</td>")
                 continue
             detail = (f"✔ {int(c['Completed'])} · ◐ {int(c['In progress'])} · ◷ {int(c['past due'])} · "

@@ -62,19 +62,22 @@ def status_mix_html(mix: pd.DataFrame) -> str:
     and a title for hover.
     """
     rows = []
-    totals = mix.groupby("plan")["count"].sum()
-    widest = max(int(totals.max()), 1) if len(totals) else 1
+    counts: dict[str, dict[str, int]] = {}  # plan -> status -> count: plain dicts, not a filter per plan
+    for plan, status, n in zip(mix["plan"], mix["status"], mix["count"]):
+        counts.setdefault(plan, {})[status] = counts.get(plan, {}).get(status, 0) + int(n)
+    totals = {plan: sum(by_status.values()) for plan, by_status in counts.items()}
+    widest = max(max(totals.values(), default=0), 1)
     hatch = "background-image:repeating-linear-gradient(45deg,rgba(0,0,0,.18) 0 2px,transparent 2px 6px);"
-    for plan in sorted(mix["plan"].unique()):
-        g = mix[mix["plan"] == plan].set_index("status")["count"]
+    for plan in sorted(counts):
+        g = counts[plan]
         segments = "".join(
-            f"<div class='seg' data-plan='{_esc(plan)}' data-status='{s}' data-count='{int(g.get(s, 0))}' "
-            f"title='{_esc(plan)}: {int(g.get(s, 0))} {s}' "
-            f"style='width:{100 * int(g.get(s, 0)) / widest:.3f}%;background-color:{COLORS[s]};"
-            f"{hatch if s in HATCHED else ''}'>{SYMBOLS[s] if int(g.get(s, 0)) * 25 >= widest else ''}</div>"
-            for s in SHOWN if int(g.get(s, 0)))
+            f"<div class='seg' data-plan='{_esc(plan)}' data-status='{s}' data-count='{g[s]}' "
+            f"title='{_esc(plan)}: {g[s]} {s}' "
+            f"style='width:{100 * g[s] / widest:.3f}%;background-color:{COLORS[s]};"
+            f"{hatch if s in HATCHED else ''}'>{SYMBOLS[s] if g[s] * 25 >= widest else ''}</div>"
+            for s in SHOWN if g.get(s, 0))
         rows.append(f"<div class='row'><span class='plan'>{_esc(plan)}</span><div class='bar'>{segments}</div>"
-                    f"<span class='total'>{int(totals[plan])}</span></div>")
+                    f"<span class='total'>{totals[plan]}</span></div>")
     legend = "".join(f"<span><i style='background-color:{COLORS[s]};{hatch if s in HATCHED else ''}'></i>"
                      f"{_esc(label(s))}</span>" for s in SHOWN)
     return ("<div class='status-mix' role='img' aria-label='Actions per plan by status'>"

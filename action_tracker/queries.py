@@ -154,14 +154,14 @@ def summary(state: pd.DataFrame, as_of: date) -> pd.DataFrame:
              "due_next_90": due_within(state, as_of, WINDOW_DAYS).to_numpy(bool),
              "no_due_date": state["due_date"].isna().to_numpy(bool), "stale": state["stale"].to_numpy(bool)}
     plans = list(plan_ids)
-    counts = pd.DataFrame({k: np.bincount(plan_codes, weights=v, minlength=len(plans)).astype(int)
-                           for k, v in flags.items()}, index=pd.Index(plans, dtype=object))
-    counts.loc["All plans"] = [int(v.sum()) for v in flags.values()]
+    # Each plan's counts and, last, all plans' (the row is built with the others: appending a row to
+    # a frame with .loc copies it).
+    counts = pd.DataFrame({k: np.append(np.bincount(plan_codes, weights=v, minlength=len(plans)).astype(int),
+                                        int(v.sum())) for k, v in flags.items()},
+                          index=pd.Index([*plans, "All plans"], dtype=object))
     days = pd.Series(pd.to_datetime(state["status_date"]).to_numpy())
-    latest = days.groupby(plan_codes).max()
-    latest.index = [plans[i] for i in latest.index]
-    latest.loc["All plans"] = days.max()
-    latest = latest.reindex(counts.index)
+    latest = days.groupby(plan_codes).max().reindex(range(len(plans)))
+    latest = pd.Series([*latest, days.max()], index=counts.index)
     actions = counts["actions"].where(counts["actions"] > 0)
     out = counts.assign(coverage=(counts["assessed"] / actions).fillna(0.0),
                         completed_share=(counts[COMPLETED] / actions).fillna(0.0),
