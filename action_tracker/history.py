@@ -390,8 +390,14 @@ def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
         arrow = con.sql(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
                                 FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)""",
                         params={"as_of": as_of, "min_rank": 0}).to_arrow_table()
-    # Row order by a sort of the row numbers alone: DuckDB's ORDER BY sorted every column with them.
-    order = np.argsort(arrow.column("row_no").to_numpy(), kind="stable")
+    # Row order from the row numbers alone: DuckDB's ORDER BY sorted every column with them. Numbers
+    # without gaps (the usual file) are placed directly; others are sorted.
+    row_no = arrow.column("row_no").to_numpy()
+    if len(row_no) and row_no.max() - row_no.min() + 1 == len(row_no):
+        order = np.empty(len(row_no), np.int64)
+        order[row_no - row_no.min()] = np.arange(len(row_no))
+    else:
+        order = np.argsort(row_no, kind="stable")
     df = arrow_frame(arrow.combine_chunks().take(pa.array(order)))
     df["due_date"] = pd.to_datetime(df["due_date"])  # datetime64: compared with the file's dates as arrays
     return df

@@ -162,6 +162,7 @@ class Rows:
     eff: np.ndarray  # datetime64[D]; NaT where not a date
     due_to: np.ndarray  # datetime64[D]; NaT where empty or not a date
     owner_to: pd.Series  # (owner id, name) or None
+    _filled: dict = dataclasses.field(default_factory=dict, repr=False)
 
     @property
     def known(self) -> pd.Series:
@@ -173,7 +174,10 @@ class Rows:
         return bool(self.f["action_id"].duplicated().any())
 
     def filled(self, col: str) -> pd.Series:
-        return self.f[col] != ""
+        """The rows where `col` is not empty (asked by several rules: computed once per column)."""
+        if col not in self._filled:
+            self._filled[col] = self.f[col] != ""
+        return self._filled[col].copy()  # a copy: rules may change the mask they get
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,7 @@ def _read_rows(con, table: Table, columns: list[str], today: date) -> Rows:
     for col in OPTIONAL:
         if col not in f:
             f[col] = pd.Series("", index=f.index, dtype=pd.StringDtype("pyarrow"))
-    f = f.sort_values("row_no", kind="stable").reset_index(drop=True)
+    f = _in_order(f, "row_no")
     owner_to = pd.Series(None, index=f.index, dtype=object)
     if (f["lead_owner"] != "").any():
         owners = _owner_lookup(con)
@@ -353,9 +357,16 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         "owner_from": k["lead_owner_id"].set_axis(c.index), "owner_to": owner_id[changed].where(owner_change[changed], None),
         "owner_to_name": None if no_owner else
         c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
-    }, columns=CHANGE_COLUMNS).sort_values("row").reset_index(drop=True)
-    unchanged_rows = good.loc[~changed, UNCHANGED_COLUMNS].sort_values("row_no").reset_index(drop=True)
-    return change_rows, unchanged_rows
+    }, columns=CHANGE_COLUMNS)
+    return _in_order(change_rows, "row"), _in_order(good.loc[~changed, UNCHANGED_COLUMNS], "row_no")
+
+
+def _in_order(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """frame sorted by `column`, index 0..n-1; with no copy of its columns when it is in order already
+    (a file's rows usually are)."""
+    if not frame[column].is_monotonic_increasing:
+        frame = frame.sort_values(column, kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def _rows(frame, mask: np.ndarray):

@@ -200,8 +200,10 @@ def _header(text: str, file_name: str) -> tuple[list[str], str, str | None]:
         raise UploadRejected(file_name, [Problem(
             f"the header has {first.count(delimiter) + 1} columns; an update file has at most {len(ALLOWED)} "
             f"(limit {MAX_COLUMNS})", row=1)])
+    # The first line alone, unless a quoted field runs past it (a copy of a 45 MB file cost 0.18 s).
+    head = first if first.count('"') % 2 == 0 else text
     try:
-        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter, strict=True))
     except (csv.Error, StopIteration) as e:
         raise UploadRejected(file_name, [Problem(f"the header is not a well-formed CSV line: {e}", row=1)]) from None
     return header, delimiter, note
@@ -213,8 +215,7 @@ def _read_csv_fast(text: str, delimiter: str, width: int, raw: bytes | None = No
     Blank lines and malformed records are left to the slow path, which reports each one
     with its row; DuckDB would skip the one and stop at the other.
     """
-    maybe_blank = any(s in text for s in ("\n\n", "\n\r\n", "\n ", "\n\t"))  # quicker than the pattern
-    if (maybe_blank and re.search(r"\n[ \t]*\r?\n", text)) or width == 0 or text.count('"') % 2:
+    if re.search(r"\n[ \t]*\r?\n", text) or width == 0 or text.count('"') % 2:
         return None  # blank lines, or a quote left open: DuckDB would skip or swallow records
     import duckdb
     with tempfile.TemporaryDirectory() as tmp:
