@@ -87,3 +87,32 @@ def test_completion_kept_before_a_write_follows_it(small):
     full = history.load_dataset(small, TODAY)
     pd.testing.assert_frame_equal(queries.completion_over_time(fresh), queries.completion_over_time(full))
     assert queries.completion_over_time(fresh).groupby("plan")["completed"].last().to_dict() == {"AA": 3, "BB": 0}
+
+
+def _chunks_of(df: pd.DataFrame) -> dict[str, int]:
+    return {c: frames._chunks(df[c].array).num_chunks for c in df.columns
+            if isinstance(df[c].dtype, pd.StringDtype) and df[c].dtype.storage == "pyarrow"}
+
+
+def test_text_columns_are_one_chunk_after_a_load_and_after_a_refresh(small):
+    """Arrow's take on a string column of several chunks joins them first: every filter would copy
+    whole columns. A load gives one chunk per column, and so does a refresh's patch of the state."""
+    before_version, before = history.data_version(small), history.load_dataset(small, TODAY)
+    assert _chunks_of(before.state) and set(_chunks_of(before.state).values()) == {1}
+    assert set(_chunks_of(before.events).values()) == {1}
+    upload(small, f"action_id,status,effective_date\nAA-5,In progress,{d(-3)}\nBB-2,Completed,{d(-1)}\n")
+    fresh = history.refresh_dataset(small, before, before_version, history.data_version(small))
+    assert fresh is not None and set(_chunks_of(fresh.state).values()) == {1}
+    assert set(_chunks_of(fresh.events).values()) == {1}
+    assert_same(fresh, history.load_dataset(small, TODAY))
+
+
+def test_compact_joins_chunks_and_leaves_a_compact_frame_alone():
+    import pyarrow as pa
+    dtype = pd.StringDtype("pyarrow")
+    split = pd.DataFrame({"a": pd.array(pa.chunked_array([pa.array(["x", "y"]), pa.array([None, "z"])]), dtype=dtype),
+                          "n": [1, 2, 3, 4]})
+    joined = frames.compact(split)
+    assert _chunks_of(split) == {"a": 2} and _chunks_of(joined) == {"a": 1}
+    pd.testing.assert_frame_equal(joined, split)
+    assert frames.compact(joined) is joined

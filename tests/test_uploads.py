@@ -474,3 +474,12 @@ def test_events_are_numbered_after_the_last_in_row_order_and_reverts_follow(con,
     assert undone == [(last + 4, last + 1), (last + 5, last + 2), (last + 6, last + 3)]
     assert con.execute("SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = 'status_event_ids'"
                        ).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("data, columns", [
+    (b'"action_id","status"\r\nUK-R01,Completed\r\n', ["action_id", "status"]),
+    # A quoted name running past the first line: the header is the whole record, not its first line.
+    (b'"action_id","note\nhere",status\nUK-R01,x,Completed\n', ["action_id", "note\nhere", "status"]),
+])
+def test_the_header_is_the_first_record_whatever_its_lines(data, columns):
+    assert read_table(data, "h.csv").columns == columns
