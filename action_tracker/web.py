@@ -394,7 +394,13 @@ def client_id() -> str:
 def share_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> None:
     """Sidebar: save this view as a snapshot link, or download it as a self-contained HTML file."""
     from . import report, snapshots
-    with st.sidebar.expander("Share this view", icon="📌"):
+    # Drawn only when opened (a lazy expander: opening it reruns the page): its widgets cost every
+    # reader of every page CPU and the browser 0.16 s of the overview's first paint, for the few
+    # who share.
+    box = st.sidebar.expander("Share this view", icon="📌", key="share_open", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         title = st.text_input("Snapshot title", key="snapshot_title", max_chars=snapshots.TITLE_LIMIT,
                               value=f"{page.capitalize()} as of {ds.as_of:%d %b %Y}")
         if st.button("Save a snapshot link", key="snapshot_save",

@@ -190,6 +190,20 @@ def test_the_day_and_the_filters_survive_navigation(server, page):
     assert page.get_by_text("As of 01 Oct 2025").first.is_visible()
 
 
+def test_the_share_box_is_drawn_when_opened_and_saves_a_snapshot(server, page):
+    """The share box is a lazy expander: closed, its widgets are not sent; opening it reruns the page."""
+    open_url(page, f"{server}/explorer?plan=UK")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Share this view").first.wait_for()
+    assert sidebar.get_by_role("button", name="Save a snapshot link").count() == 0
+    sidebar.get_by_text("Share this view").first.click()
+    wait_ready(page)
+    sidebar.get_by_role("button", name="Save a snapshot link").click()
+    wait_ready(page)
+    page.get_by_text("Saved. Share this link").first.wait_for(timeout=30_000)
+    assert "snapshots?id=" in sidebar.locator('[data-testid="stCode"]').first.inner_text()
+
+
 ALL_PAGES = ["", "timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots", "methodology"]
 
 

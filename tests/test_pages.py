@@ -239,6 +239,10 @@ def test_saving_a_view_as_a_snapshot_and_opening_its_link(small_db):
     from action_tracker import snapshots
     from action_tracker.db import connect
     at = open_page("pages/explorer.py", plan="BB")
+    # The share box is drawn only once opened (a lazy expander).
+    assert "snapshot_save" not in [b.key for b in at.button]
+    at.session_state["share_open"] = True
+    at.run()
     at.button(key="snapshot_save").click().run()
     assert any("Saved" in s.value for s in at.success)
     st.cache_resource.clear()  # release the page's handle on the file
