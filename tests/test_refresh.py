@@ -76,6 +76,20 @@ def test_replace_rows_keeps_order_and_dtypes_and_leaves_the_old_frame_alone():
     assert frames.replace_rows(old, pd.DataFrame({"id": ["q"], "n": [0], "s": ["?"]}), "id") is None
 
 
+def test_replace_rows_shares_the_text_a_write_did_not_change():
+    """A status update leaves titles and texts as they were: those columns are shared with the old
+    frame, not copied (the copy was most of a refresh at 200,000 actions); changed ones are patched."""
+    text = pd.array(["long text a", "long text b", "long text c"], dtype="str")
+    old = pd.DataFrame({"id": ["a", "b", "c"], "text": text, "status": pd.array(["x", "y", "z"], dtype="str")})
+    fresh = pd.DataFrame({"id": ["b"], "text": pd.array(["long text b"], dtype="str"),
+                          "status": pd.array(["Y"], dtype="str")})
+    new = frames.replace_rows(old, fresh, "id")
+    def text_buffer(df):  # where the column's characters live
+        return frames._chunks(df["text"].array).chunk(0).buffers()[2].address
+    assert text_buffer(new) == text_buffer(old)
+    assert new["status"].tolist() == ["x", "Y", "z"] and old["status"].tolist() == ["x", "y", "z"]
+
+
 def test_completion_kept_before_a_write_follows_it(small):
     from action_tracker import queries
     v1, before = history.data_version(small), history.load_dataset(small, TODAY)
