@@ -155,7 +155,10 @@ def registered(con, name: str, frame):
     try:
         yield
     finally:
-        con.unregister(name)
+        try:
+            con.unregister(name)
+        except duckdb.TransactionException:  # the block's failure aborted the transaction: its own
+            pass                              # error is the one to see; the rollback drops the view
 
 
 @contextmanager

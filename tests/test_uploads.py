@@ -483,3 +483,27 @@ def test_events_are_numbered_after_the_last_in_row_order_and_reverts_follow(con,
 ])
 def test_the_header_is_the_first_record_whatever_its_lines(data, columns):
     assert read_table(data, "h.csv").columns == columns
+
+
+def test_a_writer_that_loses_the_race_for_event_numbers_is_refused_whole(con, editor, monkeypatch):
+    """Two uploads at the same moment may take the same event numbers: the one that commits second
+    is refused in words, with nothing of it stored."""
+    from action_tracker import history
+    _, preview = check(con, GOOD)
+    real = history.next_event_id
+
+    def taken_by_another_writer(c):
+        n = real(c)
+        other = con.cursor()  # another session commits an event with that number first
+        other.execute("""INSERT INTO status_events (event_id, action_id, status, effective_date, recorded_by,
+                                                    recorded_at) VALUES (?, 'UK-R02', 'In progress', DATE '2025-06-01',
+                                                    'other', TIMESTAMP '2025-06-01 10:00:00')""", [n])
+        other.close()
+        return n
+    monkeypatch.setattr(history, "next_event_id", taken_by_another_writer)
+    before = table_counts(con)
+    with pytest.raises(recording.ApplyRefused, match="at the same moment"):
+        apply(con, preview, editor)
+    after = table_counts(con)
+    assert after["status_events"] == before["status_events"] + 1  # the other writer's event only
+    assert after["uploads"] == before["uploads"]

@@ -5,10 +5,13 @@ events (history is never rewritten). Status-event SQL itself lives in history.py
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,6 +34,20 @@ class ApplyResult:
     changed: int
     unchanged: int
     message: str
+
+
+@contextmanager
+def _recording(con) -> Iterator[None]:
+    """One transaction (db.transaction), refused in words when another writer took the same event
+    numbers first (history.next_event_id): the primary key stops the second, and nothing of it lands."""
+    try:
+        with transaction(con):
+            yield
+    except (duckdb.ConstraintException, duckdb.TransactionException) as e:
+        if "duplicate key" not in str(e).lower():
+            raise
+        raise ApplyRefused("another change was recorded at the same moment, so nothing of this one was: "
+                           "apply it again") from None
 
 
 def _now() -> datetime:
@@ -96,7 +113,7 @@ def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
     if cf.empty:
         return ApplyResult(None, 0, total, "every row matches the tracker already; nothing changed")
     now = now or _now()
-    with transaction(con):
+    with _recording(con):
         _still_current(con, preview, now.date())
         upload_id = fetch_one(con, "SELECT nextval('upload_ids')")[0]
         con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
@@ -119,7 +136,7 @@ def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
     """Undo an upload with new events that cancel its events. History is never rewritten."""
     who = auth.require_editor(cred, secrets)
     now = now or _now()
-    with transaction(con):
+    with _recording(con):
         row = fetch_one(con, "SELECT reverts_upload_id FROM uploads WHERE upload_id = ?", [upload_id])
         if row is None:
             raise ApplyRefused(f"there is no upload #{upload_id}")
