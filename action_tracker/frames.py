@@ -23,6 +23,15 @@ def _chunks(values) -> pa.ChunkedArray:
     return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
 
 
+def _one_chunk(pieces: list, type) -> pa.ChunkedArray:
+    """The pieces joined into one chunk (see db.arrow_frame for why); over 2 GB of text they cannot
+    be, and stay as they are."""
+    try:
+        return pa.chunked_array([pa.concat_arrays(pieces)], type=type)
+    except pa.ArrowInvalid:
+        return pa.chunked_array(pieces, type=type)
+
+
 def compact(df: pd.DataFrame) -> pd.DataFrame:
     """`df` with each Arrow string column in one chunk (see db.arrow_frame for why); a column over
     2 GB of text keeps its chunks. Returns `df` itself when nothing needed joining."""
@@ -32,10 +41,7 @@ def compact(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
             chunked = _chunks(col.array)
             if chunked.num_chunks > 1:
-                try:
-                    joined[c] = pd.array(pa.chunked_array([chunked.combine_chunks()]), dtype=col.dtype)
-                except pa.ArrowInvalid:
-                    pass
+                joined[c] = pd.array(_one_chunk(chunked.chunks, chunked.type), dtype=col.dtype)
     return df.assign(**joined) if joined else df
 
 
@@ -67,11 +73,8 @@ def replace_rows(old: pd.DataFrame, fresh: pd.DataFrame, key: str) -> pd.DataFra
                 pieces.extend(base.slice(start).chunks)
             if len(pieces) > MAX_CHUNKS:
                 return None
-            try:  # one chunk again (see db.arrow_frame): a few ms of copying, saved on every later filter
-                patched = pa.chunked_array([pa.concat_arrays(pieces)], type=base.type)
-            except pa.ArrowInvalid:  # over 2 GB of text
-                patched = pa.chunked_array(pieces, type=base.type)
-            columns[c] = pd.array(patched, dtype=col.dtype)
+            # One chunk again: a few ms of copying, saved on every later filter.
+            columns[c] = pd.array(_one_chunk(pieces, base.type), dtype=col.dtype)
         else:
             values = col.to_numpy(copy=True)
             if isinstance(col.dtype, np.dtype) and isinstance(new.dtype, np.dtype) and new.dtype != col.dtype:
