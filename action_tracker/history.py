@@ -209,8 +209,46 @@ def load_dataset(con, as_of: date | None = None, min_confidence: str = "any") ->
     events = counting_events(con, as_of, min_confidence)
     plans = con.execute("SELECT * FROM plans ORDER BY plan_id").df()
     owners = con.execute("SELECT owner_id, name, parent_id FROM owners ORDER BY owner_id").df()
-    return Dataset(state, events, as_of, "live" if as_of == today else "as of", plans,
-                   plan_claims(con, as_of, min_confidence), min_confidence, owners)
+    ds = Dataset(state, events, as_of, "live" if as_of == today else "as of", plans,
+                 plan_claims(con, as_of, min_confidence), min_confidence, owners)
+    # Completion over time starts from a pass over every event, the one page query that grows with
+    # the history: made here, on the stored table (0.3 s at 2,000,000 events, against 0.55 s over
+    # the loaded frame), and kept through refreshes, so no reader's view waits for it.
+    ds.memo[COMPLETION_DELTAS] = completion_deltas(con, as_of, min_confidence)
+    return ds
+
+
+# Per plan and day: the change in completed actions (each event's "is completed" against the same
+# action's previous event, in date then recording order), and the actions assessed for the first
+# time; completion over time is their running sum. {events}: action_id, status, effective_date,
+# event_id, sign; {actions}: action_id, plan_id. `sign` (+1 or -1 per event) lets the refresh after
+# a write take some histories out and put others in; {part} partitions by sign only when there are two
+# (one more sort key cost a third of the pass). One window function (lag, -1 before an action's first
+# event), over the events alone, and only the events that change a count meet the join: joining
+# first carried the plan through the window's sort.
+COMPLETION_DELTAS = "completion_deltas_by_plan"
+COMPLETION_DELTAS_SQL = f"""
+    WITH ev AS (
+        SELECT e.action_id, e.sign, e.effective_date::DATE AS day, e.event_id,
+               (e.status = '{COMPLETED}')::INTEGER AS done
+        FROM ({{events}}) e),
+    d AS (
+        SELECT action_id, day, sign, done,
+               lag(done, 1, -1) OVER (PARTITION BY {{part}} ORDER BY day, event_id) AS prev
+        FROM ev)
+    SELECT a.plan_id, d.day, sum((done - greatest(prev, 0)) * sign)::BIGINT AS delta,
+           sum((prev = -1)::INTEGER * sign)::BIGINT AS first
+    FROM d JOIN ({{actions}}) a USING (action_id)
+    WHERE done <> prev
+    GROUP BY a.plan_id, d.day"""
+
+
+def completion_deltas(con, as_of: date, min_confidence: str = "any") -> pd.DataFrame:
+    """COMPLETION_DELTAS_SQL over the store's counting events up to `as_of` and its live actions."""
+    sql = COMPLETION_DELTAS_SQL.format(
+        events=f"SELECT e.*, 1 AS sign FROM ({COUNTING_EVENTS}) e WHERE e.effective_date <= $as_of",
+        actions="SELECT action_id, plan_id FROM actions WHERE retired_at IS NULL", part="action_id")
+    return con.sql(sql, params={"as_of": as_of, "min_rank": min_rank(min_confidence)}).df()
 
 
 def changed_actions(con, old_version: tuple, new_version: tuple) -> list[str] | None:

@@ -241,13 +241,8 @@ def claims_beside_tracker(ds: Dataset, plans: list[str] | None = None) -> pd.Dat
 # --- completion over time --------------------------------------------------------------
 
 def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame, sign=1) -> pd.DataFrame:
-    """Per group and day: the change in completed actions, and actions assessed for the first time.
-
-    Each event's change to "is completed", against the same action's previous event, summed per day:
-    one pass in DuckDB over the two DataFrames (the same code serves the store and snapshots).
-    `sign` (1, or one value per event: +1 or -1) counts each event's history with that sign, apart
-    from the other sign's: the refresh after a write takes some histories out and puts others in.
-    """
+    """history.COMPLETION_DELTAS_SQL over loaded frames: a snapshot's events, a theme's actions, or
+    the few histories a write changed (`sign`: 1, or one value per event, +1 or -1)."""
     import duckdb
     actions = state[["action_id", "plan_id"]]
     if len(events) < len(actions):  # a few actions' events (after a write): only their plans are needed
@@ -255,23 +250,9 @@ def _completion_deltas(events: pd.DataFrame, state: pd.DataFrame, sign=1) -> pd.
     with duckdb.connect() as mem:
         mem.register("events", events[["action_id", "status", "effective_date", "event_id"]].assign(sign=sign))
         mem.register("actions", actions)
-        # The window runs over the events alone and only the events that change a count meet the join
-        # (joining all 2,000,000 first carried the plan through the window's sort); and it partitions
-        # by sign only when there are two (one more sort key cost a third of the pass).
         part = "action_id" if np.isscalar(sign) else "sign, action_id"
-        return mem.sql(f"""
-            WITH ev AS (
-                SELECT e.action_id, e.sign, e.effective_date::DATE AS day, e.event_id,
-                       (e.status = '{COMPLETED}')::INTEGER AS done
-                FROM events e),
-            d AS (
-                SELECT action_id, day, sign, done - coalesce(lag(done) OVER w, 0) AS delta,
-                       (row_number() OVER w = 1)::INTEGER AS first
-                FROM ev WINDOW w AS (PARTITION BY {part} ORDER BY day, event_id))
-            SELECT a.plan_id, d.day, sum(delta * sign)::BIGINT AS delta, sum(first * sign)::BIGINT AS first
-            FROM d JOIN actions a USING (action_id)
-            WHERE delta <> 0 OR first <> 0
-            GROUP BY a.plan_id, d.day""").df()
+        return mem.sql(history.COMPLETION_DELTAS_SQL.format(events="SELECT * FROM events",
+                                                            actions="SELECT * FROM actions", part=part)).df()
 
 
 def _refresh_completion_deltas(old: Dataset, new: Dataset, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -280,12 +261,12 @@ def _refresh_completion_deltas(old: Dataset, new: Dataset, before: pd.DataFrame,
     over every event (0.7 s at 2,000,000)."""
     both = pd.concat([before, after], ignore_index=True)
     change = _completion_deltas(both, new.state, np.repeat([-1, 1], [len(before), len(after)]))
-    merged = pd.concat([old.memo["completion_deltas_by_plan"], change], ignore_index=True)
+    merged = pd.concat([old.memo[history.COMPLETION_DELTAS], change], ignore_index=True)
     out = merged.groupby(["plan_id", "day"], as_index=False)[["delta", "first"]].sum()
     return out[(out["delta"] != 0) | (out["first"] != 0)].reset_index(drop=True)
 
 
-history.KEPT_REFRESH["completion_deltas_by_plan"] = _refresh_completion_deltas
+history.KEPT_REFRESH[history.COMPLETION_DELTAS] = _refresh_completion_deltas
 
 
 def completion_over_time(ds: Dataset, plans: list[str] | None = None, by: str = "plan",
@@ -312,7 +293,7 @@ def completion_over_time(ds: Dataset, plans: list[str] | None = None, by: str = 
         out.attrs["before"] = True
         return out
     if by == "plan" and not themes:  # per plan: one pass over all events per dataset, then a selection
-        every = ds.kept("completion_deltas_by_plan", lambda: _completion_deltas(ds.events, ds.state))
+        every = ds.kept(history.COMPLETION_DELTAS, lambda: _completion_deltas(ds.events, ds.state))
         deltas = every[every["plan_id"].isin(state["plan_id"].unique())].reset_index(drop=True)
     else:
         deltas = _completion_deltas(ds.events, state)

@@ -103,6 +103,28 @@ def test_completion_kept_before_a_write_follows_it(small):
     assert queries.completion_over_time(fresh).groupby("plan")["completed"].last().to_dict() == {"AA": 3, "BB": 0}
 
 
+@pytest.mark.parametrize("min_confidence", ["any", "medium", "high"])
+@pytest.mark.parametrize("days_back", [0, 10, 400])
+def test_completion_made_with_the_load_is_the_pass_over_the_loaded_events(small, min_confidence, days_back):
+    """load_dataset makes completion's pass on the stored table; snapshots and themes make it over
+    frames: the same SQL, so the same deltas, reverted events and later days left out alike."""
+    from action_tracker import queries
+    result = upload(small, f"action_id,status,effective_date,confidence\nAA-1,Completed,{d(-20)},high\n"
+                           f"AA-3,Completed,{d(-4)},medium\nAA-6,Blocked,{d(-2)},low\n")
+    upload(small, f"action_id,status,effective_date,confidence\nAA-3,In progress,{d(-1)},high\n")
+    revert(small, result.upload_id, auth.command_line("test editor"))
+    upload(small, f"action_id,status,effective_date,confidence\nAA-2,Completed,{d(-15)},high\n"
+                  f"BB-2,Completed,{d(-8)},high\n")
+    as_of = TODAY - pd.Timedelta(days=days_back).to_pytimedelta()
+    ds = history.load_dataset(small, as_of, min_confidence)
+    def ordered(df):
+        return df.sort_values(["plan_id", "day"]).reset_index(drop=True)
+    kept = ordered(ds.memo[history.COMPLETION_DELTAS])
+    pd.testing.assert_frame_equal(kept, ordered(queries._completion_deltas(ds.events, ds.state)))
+    if days_back == 0 and min_confidence == "any":  # AA-1 and AA-3's Completed were reverted
+        assert kept.groupby("plan_id")["delta"].sum().to_dict() == {"AA": 1, "BB": 2}
+
+
 def _chunks_of(df: pd.DataFrame) -> dict[str, int]:
     return {c: frames._chunks(df[c].array).num_chunks for c in df.columns
             if isinstance(df[c].dtype, pd.StringDtype) and df[c].dtype.storage == "pyarrow"}
