@@ -398,7 +398,7 @@ def last_plan_load(con):
 # --- uploads: what a file is compared with, and what a revert falls back to -------------------
 
 UPLOAD_STATE_SQL = LATEST_CTES + f"""
-SELECT a.action_id, a.title, coalesce(ls.status, '{NO_UPDATE}') AS status,
+SELECT a.action_id, coalesce(ls.status, '{NO_UPDATE}') AS status,
        coalesce(ld.due_date, a.due_date) AS due_date, coalesce(ll.lead_owner_id, a.lead_owner_id) AS lead_owner_id,
        ls.note AS last_note, ls.evidence_url AS last_evidence_url, ls.source AS last_source,
        ls.basis AS last_basis
@@ -428,17 +428,29 @@ def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
         arrow = con.sql(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
                                 FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)""",
                         params={"as_of": as_of, "min_rank": 0}).to_arrow_table()
-    # Row order from the row numbers alone: DuckDB's ORDER BY sorted every column with them. Numbers
-    # without gaps (the usual file) are placed directly; others are sorted.
-    row_no = arrow.column("row_no").to_numpy()
+    df = arrow_frame(_in_row_order(arrow, arrow.column("row_no").to_numpy()))
+    df["due_date"] = pd.to_datetime(df["due_date"])  # datetime64: compared with the file's dates as arrays
+    return df
+
+
+def _in_row_order(arrow: pa.Table, row_no: np.ndarray) -> pa.Table:
+    """The rows sorted by their numbers, from the numbers alone: DuckDB's ORDER BY sorted every column
+    with them. Numbers without gaps (the usual file) are placed directly; others are sorted. Taken
+    straight from the chunks: joining them first (combine_chunks) held a third copy of every column
+    at the peak of a million-row upload."""
     if len(row_no) and row_no.max() - row_no.min() + 1 == len(row_no):
         order = np.empty(len(row_no), np.int64)
         order[row_no - row_no.min()] = np.arange(len(row_no))
     else:
         order = np.argsort(row_no, kind="stable")
-    df = arrow_frame(arrow.combine_chunks().take(pa.array(order)))
-    df["due_date"] = pd.to_datetime(df["due_date"])  # datetime64: compared with the file's dates as arrays
-    return df
+    return arrow.take(pa.array(order))
+
+
+def action_titles(con, action_ids) -> dict[str, str]:
+    """The titles of some actions, by id (an unknown id is left out)."""
+    ids = pd.DataFrame({"action_id": pd.unique(np.asarray(action_ids, dtype=object))})
+    with registered(con, "titled_ids", ids):
+        return dict(con.execute("SELECT action_id, title FROM actions SEMI JOIN titled_ids USING (action_id)").fetchall())
 
 
 def live_events_of_upload(con, upload_id: int) -> int:

@@ -57,11 +57,14 @@ if file is not None:
         st.error(f"**{len(preview.problems)} problems: nothing will be applied.** Fix them and upload again.\n\n"
                  + "\n".join(f"- {md(line)}" for line in preview.problem_lines()))
     m1, m2, m3 = st.columns(3)
-    m1.metric("Rows that change the tracker", len(preview.changes))
-    m2.metric("Rows that change nothing", len(preview.unchanged))
+    m1.metric("Rows that change the tracker", len(preview.change_rows))
+    m2.metric("Rows that change nothing", len(preview.unchanged_rows))
     m3.metric("Problems", len(preview.problems))
-    if preview.changes:
+    if len(preview.change_rows):
         st.dataframe(preview.display_table(), hide_index=True, key="preview_changes")
+        if len(preview.change_rows) > uploads.SHOWN_CHANGES:
+            st.caption(f"The first {uploads.SHOWN_CHANGES:,} of {len(preview.change_rows):,} changes are listed; "
+                       "applying records them all.")
     if preview.already_applied:
         st.warning(f"This exact file was already applied as upload #{preview.already_applied}: applying it again "
                    "changes nothing.", icon="🔁")
@@ -69,7 +72,7 @@ if file is not None:
     just_applied = applied is not None and applied[0] == preview.table.sha256
     if just_applied:
         st.success(f"{applied[1]}. Every page now shows the new statuses.", icon="✅")
-    ok = preview.ok and preview.changes and not preview.already_applied and not just_applied
+    ok = preview.ok and len(preview.change_rows) > 0 and not preview.already_applied and not just_applied
     if st.button("Apply these changes", type="primary", disabled=not ok, key="apply",
                  help="Applied already: choose another file to apply more." if just_applied else None):
         bar = st.progress(0.0, text="Recording…")

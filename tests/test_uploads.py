@@ -212,6 +212,37 @@ def test_one_file_may_carry_an_actions_history_in_date_order(con, editor):
     assert before["status"] == "In progress" and before["last_basis"] == "government"
 
 
+def test_each_change_shows_its_actions_title_in_row_order(con, monkeypatch):
+    """Titles are read last, for the changes the preview lists only: each must sit on its own row."""
+    from action_tracker.uploads import checking
+    data = (b"action_id,status,effective_date\n"
+            b"UK-R24,Blocked,2026-03-18\n"
+            b"UK-R01,Completed,2025-06-01\n"
+            b"UK-R24,In progress,2025-12-15\n"
+            b"UK-R02,Completed,2025-06-01\n")
+    titles = action_state(con, TODAY).set_index("action_id")["title"]
+    problems, preview = check(con, data)
+    assert not problems
+    assert preview.display_table()["title"].tolist() == [titles[a] for a in ("UK-R24", "UK-R01", "UK-R24", "UK-R02")]
+    monkeypatch.setattr(checking, "SHOWN_CHANGES", 2)  # a file with more changes than the preview lists
+    _, preview = check(con, data)
+    assert len(preview.change_rows) == 4 and set(preview.titles) == {"UK-R24", "UK-R01"}
+    assert preview.display_table()["title"].tolist() == [titles["UK-R24"], titles["UK-R01"]]
+
+
+@pytest.mark.parametrize("values", [["a", "b", None, "", "x y"], ["a", " b", None], ["a", "b\t"], ["\u00a0a", "b"],
+                                    ["é", "ü "], ["é", "b"], [None, None], [], ["  ", ""]])
+def test_strip_is_str_strip_and_copies_nothing_when_nothing_is_to_strip(values):
+    """(A value starting or ending with a non-ASCII character is stripped the slow way: Unicode
+    has spaces of its own.)"""
+    from action_tracker import frames
+    s = pd.Series(values, dtype=pd.StringDtype("pyarrow"))
+    out = frames.strip(s)
+    pd.testing.assert_series_equal(out, s.str.strip())
+    if s.str.strip().equals(s) and all(v is None or v.isascii() for v in values):  # the column itself
+        assert out is s
+
+
 def test_files_without_the_basis_column_still_work(con, editor):
     problems, preview = check(con, GOOD)
     assert not problems and preview.changes[0].basis is None

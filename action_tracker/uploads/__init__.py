@@ -30,7 +30,7 @@ cells holding real dates are read as dates.
 """
 
 
-from .checking import Change, Preview, validate
+from .checking import SHOWN_CHANGES, Change, Preview, validate
 from .reading import (
                    ALLOWED,
                    MAX_CELL_CHARS,
@@ -44,6 +44,6 @@ from .reading import (
 )
 from .recording import ApplyResult, apply, apply_file_if_new, import_file, list_uploads, revert, revertible
 
-__all__ = ["ALLOWED", "MAX_CELL_CHARS", "MAX_COLUMNS", "ApplyResult", "Change", "Preview", "Problem", "Table",
+__all__ = ["ALLOWED", "MAX_CELL_CHARS", "MAX_COLUMNS", "SHOWN_CHANGES", "ApplyResult", "Change", "Preview", "Problem", "Table",
            "UploadRejected", "apply", "apply_file_if_new", "describe_limit", "import_file", "list_uploads", "max_bytes",
            "read_table", "revert", "revertible", "validate"]

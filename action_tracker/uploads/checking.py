@@ -19,7 +19,8 @@ import pandas as pd
 
 from ..db import fetch_one
 from ..formulas import unguard_column
-from ..history import data_version, upload_state
+from ..frames import strip
+from ..history import action_titles, data_version, upload_state
 from ..statuses import BASIS, CONFIDENCE, NO_UPDATE, STATUSES, normalise
 from ..text import has_disguise
 from .reading import ALLOWED, MAX_CELL_CHARS, OPTIONAL, REQUIRED, SHOWN, Problem, Table, norm_header
@@ -32,7 +33,6 @@ Progress = Callable[[float, str], None]
 class Change:
     row: int
     action_id: str
-    title: str
     status_from: str
     status_to: str
     effective_date: date
@@ -50,6 +50,7 @@ class Change:
 
 CHANGE_COLUMNS = [f.name for f in dataclasses.fields(Change)]
 UNCHANGED_COLUMNS = ["row_no", "action_id"]
+SHOWN_CHANGES = 10_000  # the preview lists this many changes (a million-row file's would not help anyone)
 
 
 @dataclass
@@ -60,6 +61,9 @@ class Preview:
     unchanged_rows: pd.DataFrame  # row_no, action_id of good rows that change nothing
     already_applied: int | None = None  # upload id of an earlier, identical, still-applied file
     data_version: tuple | None = None  # the store as it was when this preview was made
+    # The titles of the actions the preview lists (its first SHOWN_CHANGES changes): read for those
+    # alone, since carrying a million titles through the checks was a tenth of the upload's memory.
+    titles: dict = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -84,11 +88,11 @@ class Preview:
             lines.append(f"… and {len(self.problems) - SHOWN} more ({len(self.problems)} problems in all)")
         return lines
 
-    def display_table(self, limit: int = 10_000) -> pd.DataFrame:
-        """What the preview shows people (the first `limit` changes), in words."""
-        c = self.change_rows.head(limit)
+    def display_table(self, limit: int = SHOWN_CHANGES) -> pd.DataFrame:
+        """What the preview shows people (the first `limit` changes, at most SHOWN_CHANGES), in words."""
+        c = self.change_rows.head(min(limit, SHOWN_CHANGES))
         return pd.DataFrame({
-            "row": c["row"], "action": c["action_id"], "title": c["title"],
+            "row": c["row"], "action": c["action_id"], "title": c["action_id"].map(self.titles),
             "status": [a if a == b else f"{a} → {b}" for a, b in zip(c["status_from"], c["status_to"])],
             "effective date": c["effective_date"].dt.date,
             "due date": ["" if _missing(t) else f"{'—' if _missing(f) else f.date()} → {t.date()}"
@@ -278,10 +282,11 @@ def _read_rows(con, table: Table, columns: list[str], today: date) -> Rows:
         column = table.frame[f"c{i}"]
         if not isinstance(column.dtype, pd.StringDtype):
             column = column.astype(pd.StringDtype("pyarrow"))
-        f[col] = unguard_column(column.str.strip())
+        f[col] = unguard_column(strip(column))
+    empty = pd.Series("", index=f.index, dtype=pd.StringDtype("pyarrow"))  # one, shared by every absent column
     for col in OPTIONAL:
         if col not in f:
-            f[col] = pd.Series("", index=f.index, dtype=pd.StringDtype("pyarrow"))
+            f[col] = empty
     f = _in_order(f, "row_no")
     owner_to = pd.Series(None, index=f.index, dtype=object)
     if (f["lead_owner"] != "").any():
@@ -348,7 +353,7 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
                                    | owner_change | news)
     c, k = _rows(good, changed.to_numpy()), _rows(cur, changed.to_numpy())
     change_rows = pd.DataFrame({
-        "row": c["row_no"].astype(int), "action_id": c["action_id"], "title": k["title"].set_axis(c.index),
+        "row": c["row_no"].astype(int), "action_id": c["action_id"],
         "status_from": status_from[changed], "status_to": status_to[changed], "effective_date": c["eff"],
         "note": c["note"].replace("", None), "evidence_url": c["evidence_url"].replace("", None),
         "source": c["source"].replace("", None), "confidence": c["confidence"].str.lower().replace("", None),
@@ -399,7 +404,8 @@ def validate(con, table: Table, today: date | None = None, progress: Progress | 
     if progress:
         progress(0.6, "comparing with the tracker")
     change_rows, unchanged_rows = _changes(rows, ~bad_rows.to_numpy())
+    del rows
     if progress:
-        progress(1.0, f"checked {len(rows.f):,} rows")
+        progress(1.0, f"checked {len(table.frame):,} rows")
     return Preview(table, listed, change_rows, unchanged_rows, _earlier_upload(con, table.sha256),
-                   data_version(con))
+                   data_version(con), action_titles(con, change_rows["action_id"].head(SHOWN_CHANGES)))
