@@ -107,7 +107,11 @@ def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any"
         before = last.peek((path, as_of, min_confidence))
         ds = history.refresh_dataset(cur, before[1], before[0], version) if before else None
         if ds is None:
-            ds = history.load_dataset(cur, as_of, min_confidence)
+            # An earlier day takes completion's pass over every event from today's, when it is read
+            # at this version: its days up to as_of are the same (0.4 s of a load at 200,000 actions).
+            today = last.peek((path, date.today(), min_confidence))
+            later = today[1] if today and today[0] == version and as_of < date.today() else None
+            ds = history.load_dataset(cur, as_of, min_confidence, later=later)
     finally:
         cur.close()
     ds = dataclasses.replace(ds, key=(path, version, as_of, min_confidence))

@@ -125,6 +125,25 @@ def test_completion_made_with_the_load_is_the_pass_over_the_loaded_events(small,
         assert kept.groupby("plan_id")["delta"].sum().to_dict() == {"AA": 1, "BB": 2}
 
 
+@pytest.mark.parametrize("min_confidence", ["any", "high"])
+def test_an_earlier_day_takes_completion_from_todays_pass(small, min_confidence):
+    """Asked for an earlier day, the dashboard hands today's dataset to load_dataset: the deltas it
+    takes from it must be the ones its own pass would make."""
+    upload(small, f"action_id,status,effective_date,confidence\nAA-1,Completed,{d(-20)},high\n"
+                  f"AA-1,In progress,{d(-6)},high\nBB-2,Completed,{d(-8)},low\n")
+    today = history.load_dataset(small, TODAY, min_confidence)
+    for back in (0, 7, 30, 400):
+        day = TODAY - pd.Timedelta(days=back).to_pytimedelta()
+        taken = history.load_dataset(small, day, min_confidence, later=today).memo[history.COMPLETION_DELTAS]
+        own = history.load_dataset(small, day, min_confidence).memo[history.COMPLETION_DELTAS]
+        pd.testing.assert_frame_equal(taken.sort_values(["plan_id", "day"]).reset_index(drop=True),
+                                      own.sort_values(["plan_id", "day"]).reset_index(drop=True),
+                                      check_dtype=False)  # an empty result's columns have no type to agree on
+    other = "high" if min_confidence == "any" else "any"  # other evidence counted: its own pass, not today's
+    mine = history.load_dataset(small, TODAY, other, later=today).memo[history.COMPLETION_DELTAS]
+    pd.testing.assert_frame_equal(mine, history.completion_deltas(small, TODAY, other))
+
+
 def _chunks_of(df: pd.DataFrame) -> dict[str, int]:
     return {c: frames._chunks(df[c].array).num_chunks for c in df.columns
             if isinstance(df[c].dtype, pd.StringDtype) and df[c].dtype.storage == "pyarrow"}
