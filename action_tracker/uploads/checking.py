@@ -16,6 +16,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..db import fetch_one
 from ..formulas import unguard_column
@@ -139,6 +140,9 @@ def _owner_lookup(con) -> dict[str, tuple[str, str]]:
 
 def _per_value_day(s: pd.Series, fn) -> np.ndarray:
     """Like _per_value, for a function returning a date or None: a datetime64[D] array (NaT for None)."""
+    if not (s != "").fillna(True).any():  # an empty column (most files give no due date): one value
+        day = fn("")
+        return np.full(len(s), np.datetime64(day, "D") if day else np.datetime64("NaT", "D"), dtype="datetime64[D]")
     codes, uniques = pd.factorize(s)
     days = [fn(u) for u in uniques]
     mapped = np.array([np.datetime64(d, "D") if d else np.datetime64("NaT", "D") for d in days]
@@ -151,6 +155,15 @@ def _per_value(s: pd.Series, fn) -> pd.Series:
     codes, uniques = pd.factorize(s)
     mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=s.index, dtype=object)  # code -1 (missing) takes the None
+
+
+def _per_value_text(s: pd.Series, fn) -> pd.Series:
+    """Like _per_value, for a function returning text or None: an Arrow text column, where a column of
+    Python objects cost a slow missing-value scan each time a rule or a comparison looked at it."""
+    codes, uniques = pd.factorize(s)
+    mapped = pa.array([fn(u) for u in uniques] + [None], type=pa.string())
+    codes = np.where(codes < 0, len(uniques), codes)  # a missing value takes the None
+    return pd.Series(pd.array(mapped.take(pa.array(codes)), dtype=pd.StringDtype("pyarrow")), index=s.index)
 
 
 # --- the rules ---------------------------------------------------------------------------
@@ -225,6 +238,13 @@ def _bad_url(r: Rows) -> pd.Series:
     return bad
 
 
+def _unknown_owner(r: Rows) -> pd.Series:
+    named = r.filled("lead_owner")
+    if named.any():  # (most files name none: no look at a million empty owners)
+        named[named] = r.owner_to[named].isna()
+    return named
+
+
 def _too_long(col: str) -> Rule:
     return Rule(f"{col} length", col, lambda r: r.f[col].str.len() > MAX_CELL_CHARS,
                 lambda r, row: f"{len(getattr(row, col)):,} characters; the limit is {MAX_CELL_CHARS:,}")
@@ -252,7 +272,7 @@ RULES: list[Rule] = [
          f"basis must be one of {', '.join(BASIS)}: the government's own account, or an independent source"),
     Rule("due date", "due_date", lambda r: r.filled("due_date") & np.isnat(r.due_to),
          lambda r, row: _date_problem(row.due_date)),
-    Rule("owner", "lead_owner", lambda r: r.filled("lead_owner") & r.owner_to.isna(),
+    Rule("owner", "lead_owner", _unknown_owner,
          "unknown owner; use a name from the template or data/owners.csv"),
     *(_too_long(col) for col in ("note", "source", "evidence_url")),
 ]
@@ -294,7 +314,7 @@ def _read_rows(con, table: Table, columns: list[str], today: date) -> Rows:
         owner_to = _per_value(f["lead_owner"], lambda v: owners.get(v.lower()) if v else None)
     return Rows(
         f=f, cur=upload_state(con, today, f), today=today,
-        status=_per_value(f["status"], lambda v: normalise(v) if v else None),
+        status=_per_value_text(f["status"], lambda v: normalise(v) if v else None),
         eff=_per_value_day(f["effective_date"], lambda v: today if v == "" else parse_iso_date(v)),
         due_to=_per_value_day(f["due_date"], lambda v: None if v == "" else parse_iso_date(v)),
         owner_to=owner_to)
@@ -339,10 +359,13 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     due_from = cur["due_date"].to_numpy(dtype="datetime64[D]")
     due_new = good["due_to"].to_numpy(dtype="datetime64[D]")
     due_change = pd.Series(~np.isnat(due_new) & (due_new != due_from), index=good.index)
-    no_owner = bool(good["owner"].isna().all())  # the usual file: no lead_owner column, nothing to map
-    owner_id = pd.Series(None, index=good.index, dtype=object) if no_owner else \
-        good["owner"].map(lambda o: o[0], na_action="ignore")
-    owner_change = owner_id.notna() & (owner_id != cur["lead_owner_id"].set_axis(good.index))
+    # The usual file names no owner: nothing to map, and no scan of a million empty owners.
+    no_owner = not r.filled("lead_owner").any() or bool(good["owner"].isna().all())
+    if no_owner:
+        owner_id, owner_change = None, pd.Series(False, index=good.index)
+    else:
+        owner_id = good["owner"].map(lambda o: o[0], na_action="ignore")
+        owner_change = owner_id.notna() & (owner_id != cur["lead_owner_id"].set_axis(good.index))
     news = pd.Series(False, index=good.index)
     for col, stored in (("note", "last_note"), ("evidence_url", "last_evidence_url"), ("source", "last_source"),
                         ("basis", "last_basis")):
@@ -359,7 +382,7 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         "source": c["source"].replace("", None), "confidence": c["confidence"].str.lower().replace("", None),
         "basis": c["basis"].str.lower().replace("", None),
         "due_from": k["due_date"].to_numpy(), "due_to": c["due_to"].where(due_change[changed]),
-        "owner_from": k["lead_owner_id"].set_axis(c.index), "owner_to": owner_id[changed].where(owner_change[changed], None),
+        "owner_from": k["lead_owner_id"].set_axis(c.index), "owner_to": None if no_owner else owner_id[changed].where(owner_change[changed], None),
         "owner_to_name": None if no_owner else
         c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
     }, columns=CHANGE_COLUMNS)
