@@ -343,10 +343,17 @@ def add_derived(df: pd.DataFrame, as_of: date, stale_days: int | None = None) ->
 
 
 def _dates(column: pd.Series) -> pd.Series:
-    """A column as datetime.date objects (or None); a column that already is one is kept as it is."""
-    first = column.dropna().head(1)
-    if column.dtype == object and (first.empty or type(first.iloc[0]) is date):
-        return column.where(column.notna(), pd.NaT)
+    """A column as datetime.date objects (NaT where missing); one that already is one is kept as it is.
+    (One scan for missing values: each scan of 200,000 objects costs ~10 ms, and a load has six columns.)"""
+    if column.dtype == object:
+        values = column.to_numpy()
+        missing = pd.isna(values)
+        first = values[~missing][:1]
+        if not len(first) or type(first[0]) is date:
+            if missing.any():
+                values = values.copy()
+                values[missing] = pd.NaT
+            return pd.Series(values, index=column.index, dtype=object, name=column.name)
     return pd.to_datetime(column).dt.date
 
 
