@@ -9,7 +9,6 @@ Writes bench/results/bench-<time>.json and prints (and writes) a readable table.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import platform
@@ -61,7 +60,7 @@ def page_work(con, ds: history.Dataset) -> dict:
         rows["shown"], rows["ticks"] = shown, queries.events_of(ds, shown["action_id"])
 
     def completion_q():  # the first view of the data: its pass over every event came with the load
-        rows["curve"] = queries.completion_over_time(dataclasses.replace(ds, memo=dict(ds.memo)))
+        rows["curve"] = queries.completion_over_time(ds)
 
     def owners_q():
         rows["card"] = queries.owner_scorecard(ds.state, "lead")
