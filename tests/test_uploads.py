@@ -434,6 +434,20 @@ def test_fast_and_careful_readers_agree(con, monkeypatch):
     assert [c.note for c in preview.changes] == ["a note, with a comma", 'two\nlines and "quotes"', "=1+1", None]
 
 
+def test_a_file_larger_than_duckdbs_buffer_comes_back_in_file_order():
+    """DuckDB splits a file larger than its buffer (32 MB) between its threads; each record's row number is
+    its position, so the rows must come back in the file's order."""
+    n = 1_200_000
+    data = b"action_id,status,effective_date\n" + b"".join(b"A%07d,Completed,2025-01-01\n" % i for i in range(n))
+    assert len(data) > 34_000_000
+    table = read_table(data, "big.csv")
+    assert table.problems == [] and len(table.frame) == n
+    ids = table.frame["c0"].to_numpy()
+    assert ids[0] == "A0000000" and ids[-1] == f"A{n - 1:07d}"
+    assert (ids[1:] > ids[:-1]).all()  # in order all the way through
+    assert table.frame["__row"].tolist()[:3] == [2, 3, 4] and table.frame["__row"].iloc[-1] == n + 1
+
+
 def test_clean_files_take_the_fast_reader(monkeypatch):
     def boom(*a):
         raise AssertionError("the slow reader was used")
