@@ -10,8 +10,8 @@ import pandas as pd
 
 from .history import Dataset
 from .queries import claims_beside_tracker
-from .statuses import COLORS, HATCHED_NOTE, NO_UPDATE, fmt_date, label
-from .text import html, link_html, link_md, md
+from .statuses import HATCHED_NOTE, MARKDOWN_COLORS, NO_UPDATE, fmt_date, label
+from .text import html, link_html, link_md, md, page_link_md, safe_url
 
 
 def headline_figures(total: pd.Series) -> list[tuple[str, str, str]]:
@@ -56,6 +56,13 @@ def claims_markdown(ds: Dataset, plans: list[str] | None = None) -> list[str]:
     return lines
 
 
+def evidence_md(url, source, empty: str = "") -> str:
+    """evidence_html for Markdown."""
+    if safe_url(url):
+        return link_md(url, source if isinstance(source, str) and source else "evidence")
+    return md(source, empty)
+
+
 def evidence_html(url, source, empty: str = "") -> str:
     """A source as a link where there is a safe address, else its words (escaped)."""
     if isinstance(url, str) and url:
@@ -63,19 +70,18 @@ def evidence_html(url, source, empty: str = "") -> str:
     return html(source, empty)
 
 
-def recent_updates_html(recent: pd.DataFrame, link_of=lambda action_id: f"explorer?action={action_id}") -> str:
-    """Recent updates as a plain HTML list, newest first: date, action, status, note, source, confidence, basis."""
+def recent_updates_markdown(recent: pd.DataFrame, link_of=lambda action_id: f"explorer?action={action_id}") -> str:
+    """Recent updates as a Markdown list, newest first: date, action, status, note, source, confidence, basis."""
     items = []
     for r in recent.itertuples():
+        status = md(label(r.status))
+        color = MARKDOWN_COLORS.get(r.status)
         items.append(
-            f"<li><b>{fmt_date(r.status_date)}</b> · <a href='{html(link_of(r.action_id))}' target='_self'>"
-            f"{html(r.action_id)}</a> {html(r.title)} → <span style='color:{COLORS.get(r.status, '#555')}'>"
-            f"{html(label(r.status))}</span><br><span class='note'>{html(r.last_note, '')} "
-            f"({evidence_html(r.last_evidence_url, r.last_source, 'no source named')}; confidence "
-            f"{html(r.last_confidence, 'not rated')}; {html(r.last_basis, 'basis not recorded')})</span></li>")
-    return ("<ul class='recent-updates' style='padding-left:1.2rem'>"
-            "<style>.recent-updates li{margin:.35rem 0}.recent-updates .note{color:#555;font-size:.9rem}</style>"
-            + "".join(items) + "</ul>")
+            f"- **{fmt_date(r.status_date)}** · {page_link_md(r.action_id, link_of(r.action_id))} {md(r.title)} → "
+            f"{f':{color}[{status}]' if color else status}  \n"
+            f"  {md(r.last_note, '')} ({evidence_md(r.last_evidence_url, r.last_source, 'no source named')}; "
+            f"confidence {md(r.last_confidence, 'not rated')}; {md(r.last_basis, 'basis not recorded')})")
+    return "\n".join(items)
 
 
 BASIS_WORDS = {"government": "the government's own account", "independent": "an independent source"}
@@ -100,7 +106,7 @@ def latest_evidence_markdown(a: pd.Series) -> str:
             f" · {md(basis)}")
 
 
-__all__ = ["HATCHED_NOTE", "headline_figures", "coverage_line", "claims_markdown", "recent_updates_html",
+__all__ = ["HATCHED_NOTE", "headline_figures", "coverage_line", "claims_markdown", "recent_updates_markdown",
            "latest_evidence_markdown", "owners_caption"]
 
 
@@ -157,33 +163,26 @@ def parts_markdown(parts: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def theme_matrix_html(matrix: pd.DataFrame, link_of) -> str:
-    """Themes by plans; each cell: actions, completed, in progress, past due, no update, linking to the list."""
+def theme_matrix_markdown(matrix: pd.DataFrame, link_of) -> str:
+    """Themes by plans as a Markdown table; each cell: actions (linking to the list), then completed,
+    in progress, past due, no update."""
     from .queries import THEMES
     plans = sorted(matrix["plan_id"].unique())
     # One dict of rows, not a MultiIndex lookup per cell (10 plans x 12 themes cost 20 ms of pandas).
     cells = {(r["theme"], r["plan_id"]): r for r in matrix.to_dict("records")}
-    head = "".join(f"<th>{html(p)}</th>" for p in plans)
-    body = []
+    rows = ["| theme | " + " | ".join(md(p) for p in plans) + " |", "|" + "---|" * (len(plans) + 1)]
     for t in THEMES:
-        row = [f"<th title='{html(t.definition)}'>{html(t.name)}</th>"]
+        row = [f"**{md(t.name)}**"]
         for p in plans:
             c = cells.get((t.theme_id, p))
             if c is None or int(c["actions"]) == 0:
-                row.append("<td class='none'>—</td>")
+                row.append("—")
                 continue
-            detail = (f"✔ {int(c['Completed'])} · ◐ {int(c['In progress'])} · ◷ {int(c['past due'])} · "
-                      f"? {int(c['No update yet'])}")
-            row.append(f"<td><a href='{html(link_of(p, t.theme_id))}' target='_self'><b>{int(c['actions'])}</b></a>"
-                       f"<br><span class='detail'>{detail}</span></td>")
-        body.append("<tr>" + "".join(row) + "</tr>")
-    return ("<div class='theme-matrix'><style>.theme-matrix table{border-collapse:collapse;width:100%;font-size:.9rem}"
-            ".theme-matrix th,.theme-matrix td{border-bottom:1px solid #e6e6e6;padding:.3rem .5rem;text-align:left;"
-            "vertical-align:top}.theme-matrix thead th{background:#f6f6f6}.theme-matrix .detail{color:#555;"
-            "font-size:.8rem}.theme-matrix .none{color:#999}</style>"
-            f"<table><thead><tr><th>theme</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            "<p class='detail'>Each cell: actions with the theme (primary or other); ✔ completed, ◐ in progress, "
-            "◷ past due (overdue or past due with no update), ? no update yet.</p></div>")
+            row.append(f"**{page_link_md(str(int(c['actions'])), link_of(p, t.theme_id))}** ✔ {int(c['Completed'])} · "
+                       f"◐ {int(c['In progress'])} · ◷ {int(c['past due'])} · ? {int(c['No update yet'])}")
+        rows.append("| " + " | ".join(row) + " |")
+    return ("\n".join(rows) + "\n\nEach cell: actions with the theme (primary or other), linking to them; "
+            "✔ completed, ◐ in progress, ◷ past due (overdue or past due with no update), ? no update yet.")
 
 
 def plan_column_markdown(actions: pd.DataFrame, link_of) -> str:
@@ -193,7 +192,7 @@ def plan_column_markdown(actions: pd.DataFrame, link_of) -> str:
     lines = []
     for a in actions.itertuples():
         due = fmt_date(a.due_date)
-        lines.append(f"- [{md(a.action_id)}]({link_of(a.action_id)}) {md(a.title)}  \n"
+        lines.append(f"- {page_link_md(a.action_id, link_of(a.action_id))} {md(a.title)}  \n"
                      f"  {md(label(a.status))} · due {due} · {md(a.lead_owner, 'no lead')}"
                      + ("" if a.primary else " · (other theme)"))
     return "\n".join(lines)

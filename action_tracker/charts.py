@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from .statuses import COLORS, NO_UPDATE, OVERDUE, PAST_DUE_NO_UPDATE, SHOWN, SYMBOLS, label
+from .statuses import COLORS, COMPLETED, MARKDOWN_COLORS, NO_UPDATE, OVERDUE, PAST_DUE_NO_UPDATE, SHOWN, SYMBOLS, label
 from .text import html as _esc
+from .text import md, page_link_md
 
 # What a Gantt bar is coloured by: the status, or the due-date verdict before it.
 GANTT_ORDER = [OVERDUE, PAST_DUE_NO_UPDATE, *SHOWN]
@@ -55,11 +56,10 @@ def status_mix(mix: pd.DataFrame) -> go.Figure:
 
 
 def status_mix_html(mix: pd.DataFrame) -> str:
-    """The status mix as plain HTML bars: the overview's first chart draws with no chart library.
-
-    Loading Plotly's JavaScript takes longer than the whole rest of the overview, so the first
-    thing people see is drawn with divs; each segment carries its numbers as data attributes
-    and a title for hover.
+    """The status mix as plain HTML bars, for the public edition (the dashboard's is
+    status_mix_markdown): drawn with no chart library, since loading Plotly's JavaScript takes
+    longer than the rest of the page; each segment carries its numbers as data attributes and a
+    title for hover.
     """
     rows = []
     counts: dict[str, dict[str, int]] = {}  # plan -> status -> count: plain dicts, not a filter per plan
@@ -89,31 +89,56 @@ def status_mix_html(mix: pd.DataFrame) -> str:
             f"</style>{''.join(rows)}<div class='legend'>{legend}</div></div>")
 
 
+def status_mix_markdown(mix: pd.DataFrame) -> str:
+    """The status mix as a Markdown table: per plan, a bar of coloured blocks (the longest plan
+    BAR_CELLS wide), each status's count by its symbol, and the total; a legend below."""
+    counts: dict[str, dict[str, int]] = {}
+    for plan, status, n in zip(mix["plan"], mix["status"], mix["count"]):
+        counts.setdefault(plan, {})[status] = counts.get(plan, {}).get(status, 0) + int(n)
+    totals = {plan: sum(by_status.values()) for plan, by_status in counts.items()}
+    widest = max(max(totals.values(), default=0), 1)
+    rows = ["| plan | actions by status | counts | actions |", "|---|---|---|---:|"]
+    for plan in sorted(counts):
+        g = counts[plan]
+        bar = markdown_bar([(s, g.get(s, 0)) for s in SHOWN], round(BAR_CELLS * totals[plan] / widest))
+        numbers = " · ".join(f"{SYMBOLS[s]} {g[s]}" for s in SHOWN if g.get(s, 0))
+        rows.append(f"| **{md(plan)}** | {bar} | {numbers or '—'} | {totals[plan]} |")
+    legend = " · ".join(f"{_blocks(s, 2)} {md(label(s))}" for s in SHOWN)
+    return "\n".join(rows) + "\n\n" + legend
+
+
+def _cell(col, v, percent=(), dates=(), meters=()) -> tuple[str, str | None]:
+    """A table cell's text, not yet escaped, and its meter share (0 to 1) if it is one; — if unknown."""
+    from .statuses import fmt_date
+    if col in dates:
+        return fmt_date(v), None
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "—", None
+    if col in meters:
+        return f"{float(v):.0%}", float(v)
+    if col in percent:
+        return f"{float(v):.0%}", None
+    return (str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)), None
+
+
 def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: tuple[str, ...] = (),
                dates: tuple[str, ...] = (), unlinked: tuple[str, ...] = (), meters: tuple[str, ...] = ()) -> str:
-    """A small table as plain HTML (no data-grid JavaScript), escaped.
+    """A small table as plain HTML (no data-grid JavaScript), escaped: the report and the public edition.
 
     `links` maps a column to a URL template with {value}; `percent` columns show as 37%;
     `dates` columns as 09 Apr 2025, and an unknown value as —. Values in `unlinked` get no link.
     `meters` columns (shares from 0 to 1) show as a bar with the percent beside it.
     """
-    from .statuses import fmt_date
+    from urllib.parse import quote
 
     def cell(col, v):
-        if col in dates:
-            return fmt_date(v)
-        if col in meters and v is not None and not pd.isna(v):
-            return (f"<span class='meter' role='img' aria-label='{float(v):.0%}'><i style='width:{100 * float(v):.1f}%'>"
-                    f"</i></span> {float(v):.0%}")
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            return "—"
-        if col in percent:
-            return f"{float(v):.0%}"
-        text = _esc(str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v))
-        if links and col in links and v not in unlinked:
-            from urllib.parse import quote
-            return f"<a href='{_esc(links[col].format(value=quote(str(v), safe='')))}' target='_self'>{text}</a>"
-        return text
+        text, share = _cell(col, v, percent, dates, meters)
+        if share is not None:
+            return (f"<span class='meter' role='img' aria-label='{text}'><i style='width:{100 * share:.1f}%'>"
+                    f"</i></span> {text}")
+        if links and col in links and text != "—" and v not in unlinked:
+            return f"<a href='{_esc(links[col].format(value=quote(str(v), safe='')))}' target='_self'>{_esc(text)}</a>"
+        return _esc(text)
 
     head = "".join(f"<th>{_esc(str(c).replace('_', ' '))}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(f"<td>{cell(c, v)}</td>" for c, v in zip(df.columns, row)) + "</tr>"
@@ -126,12 +151,75 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: t
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
+# The dashboard's tables and bars are Markdown, not HTML: Streamlit draws an HTML block only once
+# its HTML renderer (rehype-raw) has been fetched, 0.1-0.2 s after the rest of the page, so a page
+# whose answer is HTML shows a placeholder first. The report and the public edition stay HTML.
+METER_CELLS = 10  # characters in a table's progress meter
+BAR_CELLS = 40  # characters in the status mix's longest bar
+
+
+def markdown_bar(counts: list[tuple[str, int]], cells: int) -> str:
+    """Counts as one bar of `cells` characters in all, each status in its colour, every status
+    present shown by at least one character (largest remainders get the rest)."""
+    total = sum(n for _, n in counts)
+    if not total or not cells:
+        return ""
+    shown = [(s, n) for s, n in counts if n]
+    cells = max(cells, len(shown))
+    exact = [n * cells / total for _, n in shown]
+    width = [max(1, int(x)) for x in exact]
+    by_remainder = sorted(range(len(shown)), key=lambda i: (-(exact[i] - int(exact[i])), i))
+    for i in by_remainder[:max(0, cells - sum(width))]:
+        width[i] += 1
+    while sum(width) > cells:  # the at-least-one rule overshot: take from the widest
+        width[width.index(max(width))] -= 1
+    return "".join(_blocks(s, w) for (s, _), w in zip(shown, width) if w)
+
+
+def _blocks(status: str, n: int) -> str:
+    # No update yet is a light shade (hatched, as in the charts); the others are solid blocks.
+    if n <= 0:
+        return ""
+    glyph = ("░" if status in HATCHED else "█") * n
+    color = MARKDOWN_COLORS.get(status)
+    return f":{color}[{glyph}]" if color else glyph
+
+
+def markdown_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: tuple[str, ...] = (),
+                   dates: tuple[str, ...] = (), unlinked: tuple[str, ...] = (), meters: tuple[str, ...] = ()) -> str:
+    """html_table's table as Markdown for the dashboard, every value escaped; the same arguments.
+    A meter is the percent, then a bar of coloured blocks."""
+    from urllib.parse import quote
+
+    def cell(col, v):
+        text, share = _cell(col, v, percent, dates, meters)
+        if share is not None:
+            done = round(share * METER_CELLS)
+            return f"{text} {_blocks(COMPLETED, done)}{_blocks(NO_UPDATE, METER_CELLS - done)}"
+        if links and col in links and text != "—" and v not in unlinked:
+            return page_link_md(text, links[col].format(value=quote(str(v), safe="")))
+        return md(text)
+
+    head = "| " + " | ".join(md(str(c).replace("_", " ")) for c in df.columns) + " |"
+    rule = "|" + "---|" * len(df.columns)
+    body = ["| " + " | ".join(cell(c, v) for c, v in zip(df.columns, row)) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
 def plan_table_html(summary: pd.DataFrame, plan_link: str | None = None) -> str:
     """The per-plan table of the overview, snapshots, the report and the public edition, one way.
     `plan_link` is a URL template with {value} for each plan's name."""
     from .queries import PLAN_TABLE_METERS, plan_table
     return html_table(plan_table(summary), links={"plan": plan_link} if plan_link else None,
                       meters=PLAN_TABLE_METERS, dates=("latest evidence",), unlinked=("All plans",))
+
+
+def plan_table_markdown(summary: pd.DataFrame, plan_link: str | None = None) -> str:
+    """The per-plan table of the overview, as Markdown (see plan_table_html), without a column per
+    status: the status mix above it gives those counts, and 14 columns do not fit a page."""
+    from .queries import PLAN_TABLE_METERS, plan_table
+    return markdown_table(plan_table(summary).drop(columns=[s for s in SHOWN if s != COMPLETED]), links={"plan": plan_link} if plan_link else None,
+                          meters=PLAN_TABLE_METERS, dates=("latest evidence",), unlinked=("All plans",))
 
 
 def _today_line(fig: go.Figure, as_of: date, label: str = "today", at_bottom: bool = False) -> None:

@@ -35,12 +35,12 @@ def overview(ds: Dataset, f: queries.Filters, keep: str) -> dict:
     return {
         "total": total,
         "coverage": captions.coverage_line(total, ds),
-        "status_mix_html": charts.status_mix_html(queries.status_mix(state)),
+        "status_mix": charts.status_mix_markdown(queries.status_mix(state)),
         "claims": claims(ds, f.plans),
-        "plan_table_html": charts.plan_table_html(summary, link("explorer", "plan={value}", keep)),
-        "recent_html": None if recent.empty else captions.recent_updates_html(
+        "plan_table": charts.plan_table_markdown(summary, link("explorer", "plan={value}", keep)),
+        "recent": None if recent.empty else captions.recent_updates_markdown(
             recent, lambda a: link("explorer", f"action={a}", keep)),
-        "overdue_html": None if overdue.empty else charts.html_table(
+        "overdue": None if overdue.empty else charts.markdown_table(
             overdue, links={"action_id": link("explorer", "action={value}", keep)}, dates=("due_date",)),
     }
 
@@ -117,9 +117,9 @@ def owner_actions(ds: Dataset, f: queries.Filters, owner: str, role: str, leads:
 
 
 def compare_matrix(ds: Dataset, f: queries.Filters, keep: str) -> str:
-    """Themes by plan, as HTML, each cell linking to its actions."""
+    """Themes by plan, as Markdown, each cell linking to its actions."""
     state = queries.filter_actions(ds.state, f, ds.as_of)
-    return captions.theme_matrix_html(queries.theme_matrix(state),
+    return captions.theme_matrix_markdown(queries.theme_matrix(state),
                                       lambda p, t: link("explorer", f"plan={p}&theme={t}", keep))
 
 
@@ -128,7 +128,7 @@ def compare_theme(ds: Dataset, f: queries.Filters, theme: str, words: str, keep:
     state = queries.filter_actions(ds.state, f, ds.as_of)
     acts = queries.theme_actions(queries.filter_actions(state, queries.Filters(search=words), ds.as_of), theme)
     plans = sorted(state["plan_id"].unique())
-    return {"delivered_html": charts.html_table(queries.delivered_summary(acts, theme)),
+    return {"delivered": charts.markdown_table(queries.delivered_summary(acts, theme)),
             "columns": [(plan, captions.plan_column_markdown(acts[acts["plan_id"] == plan],
                                                              lambda a: link("explorer", f"action={a}", keep)))
                         for plan in plans]}

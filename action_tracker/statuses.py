@@ -40,6 +40,16 @@ COLORS = {
     OVERDUE: "#D55E00",
     PAST_DUE_NO_UPDATE: "#F2B38F",
 }
+# The same colours in the dashboard's Markdown (:green[…]): Streamlit's named colours, set to the
+# colours above in .streamlit/config.toml ([theme] greenColor, …). Cancelled has none: it is drawn
+# in the text colour, which is close to its dark grey.
+MARKDOWN_COLORS = {
+    NOT_STARTED: "violet",
+    IN_PROGRESS: "blue",
+    COMPLETED: "green",
+    BLOCKED: "orange",
+    NO_UPDATE: "gray",
+}
 # Symbols the fonts of common systems (and Debian's chromium) draw; checked by eye in a screenshot.
 SYMBOLS = {
     NOT_STARTED: "○", IN_PROGRESS: "◐", COMPLETED: "✔", BLOCKED: "⊘", CANCELLED: "✕",

@@ -78,9 +78,19 @@ def link_md(url, label: str = "source") -> str:
     safe = safe_url(url)
     if safe is None:
         return md(url, empty="")
-    # Parentheses and spaces inside a Markdown link target are percent-encoded, so the target cannot end early.
-    target = safe.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
-    return f"[{md(label)}]({target})"
+    return f"[{md(label)}]({_link_target(safe)})"
+
+
+def _link_target(url: str) -> str:
+    # Parentheses, spaces and angle brackets inside a Markdown link target are percent-encoded,
+    # so the target cannot end early.
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
+def page_link_md(label, target: str) -> str:
+    """A Markdown link to a page of this dashboard ("explorer?action=UK-R1"), label escaped. The
+    target is ours, built from ids; characters that could end it early are percent-encoded anyway."""
+    return f"[{md(label)}]({_link_target(target)})"
 
 
 def clip(value, limit: int) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from action_tracker import charts, history, page_data, queries
 from action_tracker.build import build
 from action_tracker.db import connect
+from tests.browser import STATUS_MIX, THEME_MATRIX
 
 from . import load, synth
 from .load import peak_mb, server_pid
@@ -191,7 +192,7 @@ def bench_imports(workdir: Path, sizes: list[int], repeat: int) -> list[dict]:
 
 
 # Each dashboard page, the element that shows its answer, and the bare app it is set beside: the same
-# kind of main element alone (plain HTML, one Plotly chart, one data grid) in a one-line Streamlit app.
+# kind of main element alone (Markdown, one Plotly chart, one data grid) in a one-line Streamlit app.
 PLOTLY = ".js-plotly-plot .main-svg"
 GRID = '[data-testid="stDataFrame"] canvas'
 BARE_APPS = {
@@ -200,18 +201,12 @@ BARE_APPS = {
                          "st.plotly_chart(px.bar(x=[1, 2, 3], y=['a', 'b', 'c'], orientation='h'))\n", PLOTLY),
     "one data grid": ("import streamlit as st, pandas as pd\n"
                       "st.dataframe(pd.DataFrame({'a': range(250), 'b': ['x'] * 250}))\n", GRID),
-    # Not a target's reference: the overview's and compare's main elements are HTML blocks, which
-    # Streamlit draws only once its HTML renderer has loaded; this app measures that alone.
-    "one HTML block": ("import streamlit as st\n"
-                       "st.markdown(\"<div class='status-mix'><span class='seg'>Hello</span></div>\", "
-                       "unsafe_allow_html=True)\n", ".status-mix .seg"),
 }
-HTML_PAGES = ("overview", "compare")  # pages whose main element is an HTML block
-DASHBOARD_PAGES = {"overview": ("", ".status-mix .seg", "one-line app"),
+DASHBOARD_PAGES = {"overview": ("", STATUS_MIX, "one-line app"),
                    "timeline": ("timeline", PLOTLY, "one Plotly chart"),
                    "completion": ("completion", PLOTLY, "one Plotly chart"),
                    "owners": ("owners", PLOTLY, "one Plotly chart"),
-                   "compare": ("compare", ".theme-matrix table", "one-line app"),
+                   "compare": ("compare", THEME_MATRIX, "one-line app"),
                    "explorer": ("explorer", GRID, "one data grid")}
 
 
@@ -241,7 +236,6 @@ def bench_browser(db: Path, repeat: int) -> dict:
         browser.close()
     s = out["seconds"]
     out["ratios"] = {page: s[page] / s[bare] for page, (_, _, bare) in DASHBOARD_PAGES.items()}
-    out["html_ratios"] = {page: s[page] / s["one HTML block"] for page in HTML_PAGES}
     out["static_speedup"] = s["overview"] / max(out["static_index_seconds"], out["static_action_seconds"])
     return out
 
@@ -341,9 +335,6 @@ def table(results: dict) -> str:
         for page, (_, _, bare) in DASHBOARD_PAGES.items():
             lines.append(f"| {page} | {b['seconds'][page]:.2f} | {bare} | {b['seconds'][bare]:.2f} | "
                          f"**{b['ratios'][page]:.2f}x** |")
-        lines += ["", f"Beside a one-line app drawing one HTML block ({b['seconds']['one HTML block']:.2f} s; not a target: "
-                      "it shows how much of the gap is Streamlit loading its HTML renderer): "
-                      + ", ".join(f"{page} {ratio:.2f}x" for page, ratio in b["html_ratios"].items()) + "."]
         lines += ["", f"Public edition from disk: index {b['static_index_seconds']:.3f} s ({b['static_index_bytes'] / 1e3:.0f} kB), "
                       f"an action page {b['static_action_seconds']:.3f} s ({b['static_action_bytes'] / 1e3:.0f} kB): "
                       f"**{b['static_speedup']:.1f}x** faster than the dashboard's overview (target 5x)"]

@@ -8,7 +8,7 @@ from action_tracker.text import md
 cur, ds, f = web.page("Compare the plans", "compare", filters=("plan",), sidebar_last=True)
 
 st.subheader("Themes by plan")
-st.markdown(web.cached(page_data.compare_matrix, ds, f, web.keep_params()), unsafe_allow_html=True)
+st.markdown(web.cached(page_data.compare_matrix, ds, f, web.keep_params()))
 
 st.subheader("One theme, side by side")
 theme = st.selectbox("Theme", list(queries.THEMES_BY_ID), key="focus", bind="query-params",
@@ -19,7 +19,7 @@ st.caption(md(queries.THEMES_BY_ID[theme].definition))
 side = web.cached(page_data.compare_theme, ds, f, theme, words, web.keep_params())
 
 st.markdown("**Who has delivered**")
-st.markdown(side["delivered_html"], unsafe_allow_html=True)
+st.markdown(side["delivered"])
 for col, (plan, text) in zip(st.columns(len(side["columns"])) if side["columns"] else [], side["columns"]):
     col.markdown(f"**{md(web.plan_name(ds, plan))}**")
     col.markdown(text)

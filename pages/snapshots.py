@@ -32,10 +32,9 @@ if sid:
         st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
         if snap.view.get("page") == "overview":  # what the overview showed, in its order
             st.subheader("Per plan")
-            st.markdown(charts.plan_table_html(queries.summary(ds.state, ds.as_of)), unsafe_allow_html=True)
+            st.markdown(charts.plan_table_markdown(queries.summary(ds.state, ds.as_of)))
             st.subheader("Most overdue (reported open, past the due date)")
-            st.markdown(charts.html_table(queries.most_overdue(ds.state, 10), dates=("due_date",)),
-                        unsafe_allow_html=True)
+            st.markdown(charts.markdown_table(queries.most_overdue(ds.state, 10), dates=("due_date",)))
         curve = queries.completion_over_time(ds)
         if not curve.empty:
             st.plotly_chart(charts.completion(curve), key="snap_completion")

@@ -16,6 +16,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# The overview's status mix and the compare page's theme matrix: Markdown tables, told apart by a heading.
+STATUS_MIX = '[data-testid="stMarkdownContainer"] table:has(th:text-is("actions by status"))'
+THEME_MATRIX = '[data-testid="stMarkdownContainer"] table:has(th:text-is("theme"))'
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ from action_tracker.build import build
 from action_tracker.db import connect
 from action_tracker.history import action_state
 
-from .browser import launch, open_url, streamlit_server, wait_ready
+from .browser import STATUS_MIX, launch, open_url, streamlit_server, wait_ready
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -75,7 +75,7 @@ def test_every_page_opens(server, page, path, heading):
     assert heading in page.locator("h1").first.inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
     if path == "":
-        page.locator(".status-mix .seg").first.wait_for(state="visible", timeout=30_000)
+        page.locator(STATUS_MIX).first.wait_for(state="visible", timeout=30_000)
     if path in ("timeline", "completion", "owners"):
         page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -99,7 +99,7 @@ def test_overview_shows_the_numbers_of_the_store(server, page, seeded):
     expect(page.get_by_text(f"Status known for {int(summary['assessed'])} of {len(state)} actions")).to_be_visible()
     # The recent updates list: newest first, each linking to its action.
     newest = queries.recent_updates(state, 1).iloc[0]
-    first = page.locator(".recent-updates li").first
+    first = page.locator('[data-testid="stMarkdownContainer"] li:has(a[href^="explorer?action="])').first
     expect(first).to_contain_text(newest["action_id"])
     assert first.locator("a").first.get_attribute("href").startswith(f"explorer?action={newest['action_id']}")
     expect(page.get_by_text("UK: claimed 38 of 50 · evidence here for")).to_be_visible()

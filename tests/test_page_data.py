@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pandas as pd
 import pytest
@@ -45,8 +46,8 @@ def test_overview_parts_agree_with_the_hand_count(ds):
     assert int(view["total"]["assessed"]) == EXPECTED["assessed"]
     assert f"Status known for {EXPECTED['assessed']} of {EXPECTED['actions']} actions" in view["coverage"]
     # Links in the per-plan table and the recent updates keep the view's day.
-    assert "explorer?plan=AA&amp;as_of=2025-09-01" in view["plan_table_html"]
-    assert "as_of=2025-09-01" in view["recent_html"]
+    assert "[AA](explorer?plan=AA&as_of=2025-09-01)" in view["plan_table"]
+    assert "as_of=2025-09-01" in view["recent"]
 
 
 def test_compare_works_for_plans_with_no_themes(ds):
@@ -56,7 +57,7 @@ def test_compare_works_for_plans_with_no_themes(ds):
     side = page_data.compare_theme(ds, queries.Filters(), "compute", "", "")
     assert [plan for plan, _ in side["columns"]] == ["AA", "BB"]
     assert all("No action of this plan has this theme" in text for _, text in side["columns"])
-    assert "<table" in side["delivered_html"]
+    assert side["delivered"].startswith("| plan | actions |")
     assert queries.theme_actions(ds.state.iloc[0:0], "compute").empty
 
 
@@ -118,3 +119,35 @@ def test_a_timeline_page_is_the_same_slice_of_all_the_rows(seed_ds, group, undat
         expected = queries.timeline_page(everything, page, per_page)
         assert len(shown) > 0
         pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("counts, cells", [
+    ([("Completed", 1), ("In progress", 2), ("No update yet", 97)], 40),  # a 1% status still shows
+    ([("Completed", 5), ("Blocked", 5)], 7),
+    ([("Not started", 1), ("In progress", 1), ("Completed", 1), ("Blocked", 1), ("Cancelled", 1),
+      ("No update yet", 1)], 3),  # more statuses than cells: one cell each
+    ([("Completed", 0), ("No update yet", 0)], 40),
+])
+def test_markdown_bar_is_as_long_as_asked_and_shows_every_status_present(counts, cells):
+    bar = charts.markdown_bar(counts, cells)
+    runs = re.findall(r"(?::(\w+)\[)?([█░]+)\]?", bar)
+    present = [s for s, n in counts if n]
+    assert len(runs) == len(present)
+    assert sum(len(glyphs) for _, glyphs in runs) == (max(cells, len(present)) if present else 0)
+    # Each run in its status's colour; No update yet as a light shade, as hatched in the charts.
+    assert [c or None for c, _ in runs] == [charts.MARKDOWN_COLORS.get(s) for s in present]
+    assert all((g[0] == "░") == (s == "No update yet") for (_, g), s in zip(runs, present))
+
+
+def test_markdown_tables_keep_their_shape_and_show_values_as_text():
+    df = pd.DataFrame({"plan": ["A|B", "[x](javascript:alert(1))", None], "title": ["t|u", "<img src=x>", "ok"],
+                       "share": [0.25, None, 1.0]})
+    table = charts.markdown_table(df, links={"plan": "explorer?plan={value}"}, meters=("share",))
+    lines = table.splitlines()
+    assert len(lines) == 2 + len(df)
+    unescaped_pipes = [len(re.findall(r"(?<!\\)\|", line)) for line in lines]
+    assert unescaped_pipes == [len(df.columns) + 1] * len(lines)  # a | in a value does not add a column
+    assert "[A\\|B](explorer?plan=A%7CB)" in lines[2]  # linked by its encoded value, label escaped
+    assert "(explorer?plan=%5Bx%5D%28javascript%3Aalert%281%29%29)" in lines[3]  # the payload stays a value
+    assert "\\<img src=x\\>" in lines[3] and "| — |" in lines[4]  # unknown plan: no link
+    assert lines[2].endswith("25% :green[██]:gray[░░░░░░░░] |") and lines[4].endswith("100% :green[██████████] |")

@@ -90,12 +90,12 @@ def test_overview_numbers(small_db):
     assert m["Due in the next 90 days"] == str(EXPECTED["due_next_90"])
     assert "Not started" not in m  # a reported status among others, never a headline for "no data"
     assert "Status known for 5 of 8 actions" in page_text(at)
-    mix = next(m.value for m in at.markdown if "status-mix" in m.value)
-    assert "data-plan='AA' data-status='Completed' data-count='1'" in mix
-    assert "data-plan='BB' data-status='Completed' data-count='1'" in mix
-    assert "data-plan='AA' data-status='Not started' data-count='1'" in mix
-    assert "data-plan='AA' data-status='No update yet' data-count='2'" in mix
-    recent = next(m.value for m in at.markdown if "recent-updates" in m.value)
+    mix = next(m.value for m in at.markdown if "actions by status" in m.value)
+    rows = {cells[1].strip(" *"): (cells[3].strip(), cells[4].strip())
+            for cells in (line.split("|") for line in mix.splitlines() if line.startswith("| **"))}
+    # Each status's count by its symbol, in the order of the legend (the hand count in tests/small.py).
+    assert rows == {"AA": ("○ 1 · ◐ 2 · ✔ 1 · ? 2", "6"), "BB": ("✔ 1 · ? 1", "2")}
+    recent = next(m.value for m in at.markdown if "explorer?action=" in m.value and m.value.startswith("- **"))
     assert recent.index("BB-1") < recent.index("AA-3") < recent.index("AA-2")  # newest first
     assert "https://example.org/aa2" in recent and "government" in recent
 
@@ -304,7 +304,8 @@ def hostile_db(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("page, params", [
-    ("pages/overview.py", {}), ("pages/explorer.py", {"action": "HX-1"}), ("pages/timeline.py", {}),
+    ("pages/overview.py", {}), ("pages/compare.py", {}), ("pages/explorer.py", {"action": "HX-1"}),
+    ("pages/timeline.py", {}),
     ("pages/owners.py", {"owner": f"Owner {PAYLOAD}"}),
     ("pages/explorer.py", {"action": f"[x]({PAYLOAD})", "plan": "![x](http://e/t.png)", "q": PAYLOAD}),
 ])
@@ -393,8 +394,8 @@ def test_compare_answers_who_committed_to_a_safety_institute_and_its_status(seed
     text = " ".join(m.value for m in at.markdown)
     assert "AU-C22" in text and "Establish an AI Safety Institute" in text
     assert "UK-R23" in text and "Support and grow the AI Safety Institute" in text
-    matrix = next(m.value for m in at.markdown if "theme-matrix" in m.value)
-    assert "explorer?plan=UK&amp;theme=skills" in matrix and "Skills and talent" in matrix
+    matrix = next(m.value for m in at.markdown if m.value.startswith("| theme |"))
+    assert "(explorer?plan=UK&theme=skills)" in matrix and "**Skills and talent**" in matrix
 
 
 def test_theme_filter_and_per_theme_views(seed_db):
