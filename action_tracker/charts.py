@@ -9,7 +9,18 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from .statuses import COLORS, COMPLETED, MARKDOWN_COLORS, NO_UPDATE, OVERDUE, PAST_DUE_NO_UPDATE, SHOWN, SYMBOLS, label
+from .statuses import (
+    COLORS,
+    COMPLETED,
+    HATCHED_NOTE,
+    MARKDOWN_COLORS,
+    NO_UPDATE,
+    OVERDUE,
+    PAST_DUE_NO_UPDATE,
+    SHOWN,
+    SYMBOLS,
+    label,
+)
 from .text import html as _esc
 from .text import md, page_link_md
 
@@ -105,6 +116,11 @@ def status_mix_markdown(mix: pd.DataFrame) -> str:
         rows.append(f"| **{md(plan)}** | {bar} | {numbers or '—'} | {totals[plan]} |")
     legend = " · ".join(f"{_blocks(s, 2)} {md(label(s))}" for s in SHOWN)
     return "\n".join(rows) + "\n\n" + legend
+
+
+def status_legend_markdown() -> str:
+    """The Gantt's colours in words: the due-date verdicts, then every status."""
+    return " · ".join(f"{_blocks(s, 2)} {md(label(s))}" for s in GANTT_ORDER) + f". {md(HATCHED_NOTE)}"
 
 
 def _cell(col, v, percent=(), dates=(), meters=()) -> tuple[str, str | None]:

@@ -49,6 +49,8 @@ MARKDOWN_COLORS = {
     COMPLETED: "green",
     BLOCKED: "orange",
     NO_UPDATE: "gray",
+    OVERDUE: "red",
+    PAST_DUE_NO_UPDATE: "red",  # as a light shade (hatched), which reads as the lighter colour
 }
 # Symbols the fonts of common systems (and Debian's chromium) draw; checked by eye in a screenshot.
 SYMBOLS = {

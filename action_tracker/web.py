@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import history, page_data, queries, views
+from . import charts, history, page_data, queries, views
 from .db import ROOT, StoreError, check_readable, commits, connect, db_path, fetch_one
 from .history import Dataset
-from .statuses import COLORS, HATCHED_NOTE, MIN_CONFIDENCE, SHOWN, fmt_date, label
+from .statuses import MIN_CONFIDENCE, SHOWN, fmt_date
 from .text import md
 
 
@@ -312,8 +312,7 @@ def plan_name(ds: Dataset, plan_id: str) -> str:
 
 
 def status_legend() -> None:
-    st.caption(" · ".join(f"<span style='color:{COLORS[s]}'>■</span> {label(s)}" for s in
-                          ("Overdue", "Past due, no update", *SHOWN)) + f". {HATCHED_NOTE}", unsafe_allow_html=True)
+    st.caption(charts.status_legend_markdown())
 
 
 def date_columns(df, columns):

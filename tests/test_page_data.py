@@ -151,3 +151,10 @@ def test_markdown_tables_keep_their_shape_and_show_values_as_text():
     assert "(explorer?plan=%5Bx%5D%28javascript%3Aalert%281%29%29)" in lines[3]  # the payload stays a value
     assert "\\<img src=x\\>" in lines[3] and "| — |" in lines[4]  # unknown plan: no link
     assert lines[2].endswith("25% :green[██]:gray[░░░░░░░░] |") and lines[4].endswith("100% :green[██████████] |")
+
+
+def test_the_timeline_legend_names_each_colour_as_the_gantt_draws_it():
+    legend = charts.status_legend_markdown()
+    # Overdue solid, past due with no update hatched (a light shade), then every status; each with its symbol.
+    assert legend.startswith(":red[██] ⚠ Overdue · :red[░░] ◷ Past due, no update · :violet[██] ○ Not started")
+    assert "██ ✕ Cancelled" in legend and ":gray[░░] ? No update yet" in legend and "Hatched" in legend
