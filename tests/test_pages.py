@@ -334,7 +334,7 @@ def hostile_db(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("page, params", [
-    ("pages/overview.py", {}), ("pages/compare.py", {}), ("pages/explorer.py", {"action": "HX-1"}),
+    ("pages/overview.py", {}), ("pages/compare.py", {"side": "true"}), ("pages/explorer.py", {"action": "HX-1"}),
     ("pages/timeline.py", {}),
     ("pages/owners.py", {"owner": f"Owner {PAYLOAD}"}),
     ("pages/explorer.py", {"action": f"[x]({PAYLOAD})", "plan": "![x](http://e/t.png)", "q": PAYLOAD}),
@@ -426,6 +426,15 @@ def test_compare_answers_who_committed_to_a_safety_institute_and_its_status(seed
     assert "UK-R23" in text and "Support and grow the AI Safety Institute" in text
     matrix = next(m.value for m in at.markdown if m.value.startswith("| theme |"))
     assert "(explorer?plan=UK&theme=skills)" in matrix and "**Skills and talent**" in matrix
+
+
+def test_compare_draws_one_theme_side_by_side_only_when_opened(seed_db):
+    at = open_page("pages/compare.py")
+    assert any(m.value.startswith("| theme |") for m in at.markdown)  # the matrix, always
+    assert "focus" not in [s.key for s in at.selectbox] and not any("Who has delivered" in m.value for m in at.markdown)
+    st.cache_resource.clear()
+    at = open_page("pages/compare.py", side="true")  # opened, as in a link shared with it open
+    assert "focus" in [s.key for s in at.selectbox] and any("Who has delivered" in m.value for m in at.markdown)
 
 
 def test_theme_filter_and_per_theme_views(seed_db):
