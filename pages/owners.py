@@ -20,6 +20,7 @@ st.caption(view["caption"])
 if card.empty:
     web.empty("No owner is named for these actions.")
     st.stop()
+st.plotly_chart(view["figure"], key="owner_chart")
 st.dataframe(card, hide_index=True, key="owner_table", column_config={
     "assessed": st.column_config.NumberColumn("status known", help="Actions with a reported status"),
     "overdue": st.column_config.NumberColumn("overdue", help="Reported open and past the due date"),
@@ -28,7 +29,6 @@ st.dataframe(card, hide_index=True, key="owner_table", column_config={
                                                        max_value=1),
     "completed_share_assessed": st.column_config.ProgressColumn("completed, % of assessed", format="percent",
                                                                 min_value=0, max_value=1)})
-st.plotly_chart(view["figure"], key="owner_chart")
 
 st.subheader("An owner's actions")
 owner = st.selectbox("Owner", list(card["owner"]), index=None, key="owner", bind="query-params",
