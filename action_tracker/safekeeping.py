@@ -91,6 +91,11 @@ def backup(con) -> Path | None:
     if target is None or not target.exists():
         return None
     checkpoint(con)
+    return copy_store(target)
+
+
+def copy_store(target: Path) -> Path | None:
+    """A copy of the checkpointed store file in backups/; the oldest beyond KEEP are removed."""
     folder = backup_dir(target)
     copy = folder / f"{target.stem}-{datetime.now():%Y%m%d-%H%M%S-%f}{target.suffix}"
     try:

@@ -183,7 +183,9 @@ def bench_imports(workdir: Path, sizes: list[int], repeat: int) -> list[dict]:
                 runs[mode].append(run_import(mode, db, file))
         ours = statistics.median(r["seconds"] for r in runs["ours"])
         floor = statistics.median(r["seconds"] for r in runs["floor"])
+        safekeeping = statistics.median(r["safekeeping_seconds"] for r in runs["ours"])
         results.append({"rows": rows, "file_mb": file.stat().st_size / 1e6, "ours_seconds": ours,
+                        "safekeeping_seconds": safekeeping, "ratio_without_safekeeping": (ours - safekeeping) / floor,
                         "floor_seconds": floor, "ratio": ours / floor,
                         "ours_peak_mb": max(r["peak_rss_mb"] for r in runs["ours"]),
                         "floor_peak_mb": max(r["peak_rss_mb"] for r in runs["floor"]),
@@ -322,11 +324,16 @@ def table(results: dict) -> str:
     if results.get("imports"):
         lines += ["", "## CSV import: validate and apply, next to DuckDB's read_csv + INSERT with no checks "
                       f"(target within {TARGET_IMPORT_RATIO:g}x at 1M rows)", "",
-                  "| rows | file MB | ours (s) | DuckDB floor (s) | ratio | rows/s | peak MB ours | peak MB floor |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                  "'of it, safekeeping': archiving the file and copying the whole store into backups/ after the "
+                  "write (safekeeping.keep_file and copy_store), which the floor does not do; the ratio without it is "
+                  "given beside, not as the target's figure.", "",
+                  "| rows | file MB | ours (s) | of it, safekeeping (s) | DuckDB floor (s) | ratio | ratio without safekeeping "
+                  "| rows/s | peak MB ours | peak MB floor |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in results["imports"]:
-            lines.append(f"| {r['rows']:,} | {r['file_mb']:.1f} | {r['ours_seconds']:.2f} | {r['floor_seconds']:.2f} | "
-                         f"{r['ratio']:.1f}x | {r['rows_per_second']:,.0f} | {r['ours_peak_mb']:.0f} | {r['floor_peak_mb']:.0f} |")
+            lines.append(f"| {r['rows']:,} | {r['file_mb']:.1f} | {r['ours_seconds']:.2f} | {r['safekeeping_seconds']:.2f} | "
+                         f"{r['floor_seconds']:.2f} | **{r['ratio']:.1f}x** | {r['ratio_without_safekeeping']:.1f}x | "
+                         f"{r['rows_per_second']:,.0f} | {r['ours_peak_mb']:.0f} | {r['floor_peak_mb']:.0f} |")
     if results.get("browser"):
         b = results["browser"]
         lines += ["", f"## Page load in headless Chromium, seed data (median of {results['repeat']}, warm server, "

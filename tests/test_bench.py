@@ -53,6 +53,8 @@ def test_benchmark_smoke_run(tmp_path):
     assert load["memory"]["actions"] == 300 and load["memory"]["many_readers_mb"] > 0
     assert [r["rows"] for r in results["imports"]] == [200, 500]
     assert all(r["ours_seconds"] > 0 and r["floor_seconds"] > 0 and r["ours_peak_mb"] > 0 for r in results["imports"])
+    # The store is backed up after every import (safekeeping): timed apart, and a part of the whole.
+    assert all(0 < r["safekeeping_seconds"] < r["ours_seconds"] for r in results["imports"])
     b = results["browser"]
     assert set(b["seconds"]) == {"one-line app", "one Plotly chart", "one data grid", "overview",
                                  "timeline", "completion", "owners", "compare", "explorer"}
