@@ -66,6 +66,16 @@ def status_mix(mix: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _mix_counts(mix: pd.DataFrame) -> tuple[dict[str, dict[str, int]], dict[str, int], int]:
+    """status_mix() rows as plan -> status -> count (plain dicts, not a filter per plan), each plan's
+    total, and the largest total (at least 1): what both drawings of the status mix scale by."""
+    counts: dict[str, dict[str, int]] = {}
+    for plan, status, n in zip(mix["plan"], mix["status"], mix["count"]):
+        counts.setdefault(plan, {})[status] = counts.get(plan, {}).get(status, 0) + int(n)
+    totals = {plan: sum(by_status.values()) for plan, by_status in counts.items()}
+    return counts, totals, max(max(totals.values(), default=0), 1)
+
+
 def status_mix_html(mix: pd.DataFrame) -> str:
     """The status mix as plain HTML bars, for the public edition (the dashboard's is
     status_mix_markdown): drawn with no chart library, since loading Plotly's JavaScript takes
@@ -73,11 +83,7 @@ def status_mix_html(mix: pd.DataFrame) -> str:
     title for hover.
     """
     rows = []
-    counts: dict[str, dict[str, int]] = {}  # plan -> status -> count: plain dicts, not a filter per plan
-    for plan, status, n in zip(mix["plan"], mix["status"], mix["count"]):
-        counts.setdefault(plan, {})[status] = counts.get(plan, {}).get(status, 0) + int(n)
-    totals = {plan: sum(by_status.values()) for plan, by_status in counts.items()}
-    widest = max(max(totals.values(), default=0), 1)
+    counts, totals, widest = _mix_counts(mix)
     hatch = "background-image:repeating-linear-gradient(45deg,rgba(0,0,0,.18) 0 2px,transparent 2px 6px);"
     for plan in sorted(counts):
         g = counts[plan]
@@ -103,11 +109,7 @@ def status_mix_html(mix: pd.DataFrame) -> str:
 def status_mix_markdown(mix: pd.DataFrame) -> str:
     """The status mix as a Markdown table: per plan, a bar of coloured blocks (the longest plan
     BAR_CELLS wide), each status's count by its symbol, and the total; a legend below."""
-    counts: dict[str, dict[str, int]] = {}
-    for plan, status, n in zip(mix["plan"], mix["status"], mix["count"]):
-        counts.setdefault(plan, {})[status] = counts.get(plan, {}).get(status, 0) + int(n)
-    totals = {plan: sum(by_status.values()) for plan, by_status in counts.items()}
-    widest = max(max(totals.values(), default=0), 1)
+    counts, totals, widest = _mix_counts(mix)
     rows = ["| plan | actions by status | counts | actions |", "|---|---|---|---:|"]
     for plan in sorted(counts):
         g = counts[plan]
@@ -123,18 +125,24 @@ def status_legend_markdown() -> str:
     return " · ".join(f"{_blocks(s, 2)} {md(label(s))}" for s in GANTT_ORDER) + f". {md(HATCHED_NOTE)}"
 
 
-def _cell(col, v, percent=(), dates=(), meters=()) -> tuple[str, str | None]:
-    """A table cell's text, not yet escaped, and its meter share (0 to 1) if it is one; — if unknown."""
+def _cell(col, v, percent=(), dates=(), meters=(), links=None, unlinked=()) -> tuple[str, float | None, str | None]:
+    """A table cell: its text, not yet escaped (— if unknown); its share (0 to 1) if it is a meter;
+    and its link, if its column has a URL template with {value} (`links`) and the value is known and
+    not in `unlinked`."""
+    from urllib.parse import quote
+
     from .statuses import fmt_date
     if col in dates:
-        return fmt_date(v), None
+        return fmt_date(v), None, None
     if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return "—", None
+        return "—", None, None
     if col in meters:
-        return f"{float(v):.0%}", float(v)
+        return f"{float(v):.0%}", float(v), None
     if col in percent:
-        return f"{float(v):.0%}", None
-    return (str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)), None
+        return f"{float(v):.0%}", None, None
+    text = str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)
+    target = links[col].format(value=quote(str(v), safe="")) if links and col in links and v not in unlinked else None
+    return text, None, target
 
 
 def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: tuple[str, ...] = (),
@@ -145,16 +153,12 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: t
     `dates` columns as 09 Apr 2025, and an unknown value as —. Values in `unlinked` get no link.
     `meters` columns (shares from 0 to 1) show as a bar with the percent beside it.
     """
-    from urllib.parse import quote
-
     def cell(col, v):
-        text, share = _cell(col, v, percent, dates, meters)
+        text, share, target = _cell(col, v, percent, dates, meters, links, unlinked)
         if share is not None:
             return (f"<span class='meter' role='img' aria-label='{text}'><i style='width:{100 * share:.1f}%'>"
                     f"</i></span> {text}")
-        if links and col in links and text != "—" and v not in unlinked:
-            return f"<a href='{_esc(links[col].format(value=quote(str(v), safe='')))}' target='_self'>{_esc(text)}</a>"
-        return _esc(text)
+        return f"<a href='{_esc(target)}' target='_self'>{_esc(text)}</a>" if target else _esc(text)
 
     head = "".join(f"<th>{_esc(str(c).replace('_', ' '))}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(f"<td>{cell(c, v)}</td>" for c, v in zip(df.columns, row)) + "</tr>"
@@ -205,16 +209,12 @@ def markdown_table(df: pd.DataFrame, links: dict[str, str] | None = None, percen
                    dates: tuple[str, ...] = (), unlinked: tuple[str, ...] = (), meters: tuple[str, ...] = ()) -> str:
     """html_table's table as Markdown for the dashboard, every value escaped; the same arguments.
     A meter is the percent, then a bar of coloured blocks."""
-    from urllib.parse import quote
-
     def cell(col, v):
-        text, share = _cell(col, v, percent, dates, meters)
+        text, share, target = _cell(col, v, percent, dates, meters, links, unlinked)
         if share is not None:
             done = round(share * METER_CELLS)
             return f"{text} {_blocks(COMPLETED, done)}{_blocks(NO_UPDATE, METER_CELLS - done)}"
-        if links and col in links and text != "—" and v not in unlinked:
-            return page_link_md(text, links[col].format(value=quote(str(v), safe="")))
-        return md(text)
+        return page_link_md(text, target) if target else md(text)
 
     head = "| " + " | ".join(md(str(c).replace("_", " ")) for c in df.columns) + " |"
     rule = "|" + "---|" * len(df.columns)
@@ -234,7 +234,8 @@ def plan_table_markdown(summary: pd.DataFrame, plan_link: str | None = None) -> 
     """The per-plan table of the overview, as Markdown (see plan_table_html), without a column per
     status: the status mix above it gives those counts, and 14 columns do not fit a page."""
     from .queries import PLAN_TABLE_METERS, plan_table
-    return markdown_table(plan_table(summary).drop(columns=[s for s in SHOWN if s != COMPLETED]), links={"plan": plan_link} if plan_link else None,
+    table = plan_table(summary).drop(columns=[s for s in SHOWN if s != COMPLETED])
+    return markdown_table(table, links={"plan": plan_link} if plan_link else None,
                           meters=PLAN_TABLE_METERS, dates=("latest evidence",), unlinked=("All plans",))
 
 

@@ -53,6 +53,20 @@ def test_the_dashboard_draws_no_html():
     assert offenders == []
 
 
+def test_the_markdown_colours_are_the_charts_colours():
+    # statuses.MARKDOWN_COLORS names a Streamlit colour per status; .streamlit/config.toml sets each to
+    # the charts' colour (statuses.COLORS), so the overview's bars match every Plotly chart. Shaded
+    # statuses (No update yet, Past due) are drawn ░ in another status's or grey's colour: not checked.
+    import tomllib
+
+    from action_tracker.charts import HATCHED
+    from action_tracker.statuses import COLORS, MARKDOWN_COLORS
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
+    solid = {status: name for status, name in MARKDOWN_COLORS.items() if status not in HATCHED}
+    assert {s: theme.get(f"{name}TextColor") for s, name in solid.items()} == {s: COLORS[s] for s in solid}
+    assert len(set(solid.values())) == len(solid)  # one colour per solid status: none told apart by shade alone
+
+
 def test_no_function_over_60_lines_outside_schema_ddl_and_plan_loaders():
     long = []
     for p in [*ROOT.glob("action_tracker/**/*.py"), *ROOT.glob("bench/*.py")]:
