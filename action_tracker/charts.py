@@ -106,16 +106,19 @@ def status_mix_html(mix: pd.DataFrame) -> str:
             f"</style>{''.join(rows)}<div class='legend'>{legend}</div></div>")
 
 
-def status_mix_markdown(mix: pd.DataFrame) -> str:
-    """The status mix as a Markdown table: per plan, a bar of coloured blocks (the longest plan
-    BAR_CELLS wide), each status's count by its symbol, and the total; a legend below."""
+def status_mix_markdown(mix: pd.DataFrame, phone: bool = False) -> str:
+    """The status mix as a Markdown table: per plan, its actions, and a bar of coloured blocks (the
+    longest plan BAR_CELLS wide) followed by each status's count by its symbol; a legend below.
+    On a phone the bar is shorter and the counts are left out (the table would not fit the screen,
+    and Markdown table cells do not wrap); the overview's figures and tables below give them."""
     counts, totals, widest = _mix_counts(mix)
-    rows = ["| plan | actions by status | counts | actions |", "|---|---|---|---:|"]
+    rows = ["| plan | actions | actions by status |", "|---|---:|---|"]
     for plan in sorted(counts):
         g = counts[plan]
-        bar = markdown_bar([(s, g.get(s, 0)) for s in SHOWN], round(BAR_CELLS * totals[plan] / widest))
-        numbers = " · ".join(f"{SYMBOLS[s]} {g[s]}" for s in SHOWN if g.get(s, 0))
-        rows.append(f"| **{md(plan)}** | {bar} | {numbers or '—'} | {totals[plan]} |")
+        bar = markdown_bar([(s, g.get(s, 0)) for s in SHOWN],
+                           round((PHONE_BAR_CELLS if phone else BAR_CELLS) * totals[plan] / widest))
+        numbers = "" if phone else " " + (" · ".join(f"{SYMBOLS[s]} {g[s]}" for s in SHOWN if g.get(s, 0)) or "—")
+        rows.append(f"| **{md(plan)}** | {totals[plan]} | {bar}{numbers} |")
     legend = " · ".join(f"{_blocks(s, 2)} {md(label(s))}" for s in SHOWN)
     return "\n".join(rows) + "\n\n" + legend
 
@@ -176,6 +179,7 @@ def html_table(df: pd.DataFrame, links: dict[str, str] | None = None, percent: t
 # whose answer is HTML shows a placeholder first. The report and the public edition stay HTML.
 METER_CELLS = 10  # characters in a table's progress meter
 BAR_CELLS = 40  # characters in the status mix's longest bar
+PHONE_BAR_CELLS = 16  # on a phone: with the plan and its total, the screen's width
 
 
 def markdown_bar(counts: list[tuple[str, int]], cells: int) -> str:

@@ -25,8 +25,9 @@ def link(page: str, query: str = "", keep: str = "") -> str:
     return f"{page}?{params}" if params else page
 
 
-def overview(ds: Dataset, f: queries.Filters, keep: str) -> dict:
-    """The overview: coverage, status mix, headline figures, per plan, recent updates, most overdue."""
+def overview(ds: Dataset, f: queries.Filters, keep: str, phone: bool = False) -> dict:
+    """The overview: coverage, status mix, headline figures, per plan, recent updates, most overdue.
+    `phone`: the status mix drawn for a phone's width (charts.status_mix_markdown)."""
     state = queries.filter_actions(ds.state, f, ds.as_of)
     summary = queries.summary(state, ds.as_of)
     total = summary.loc["All plans"]
@@ -35,7 +36,7 @@ def overview(ds: Dataset, f: queries.Filters, keep: str) -> dict:
     return {
         "total": total,
         "coverage": captions.coverage_line(total, ds),
-        "status_mix": charts.status_mix_markdown(queries.status_mix(state)),
+        "status_mix": charts.status_mix_markdown(queries.status_mix(state), phone),
         "claims": claims(ds, f.plans),
         "plan_table": charts.plan_table_markdown(summary, link("explorer", "plan={value}", keep)),
         "recent": None if recent.empty else captions.recent_updates_markdown(

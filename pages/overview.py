@@ -7,7 +7,7 @@ from action_tracker.statuses import fmt_date
 
 cur, ds, f = web.page("AI action plans: are governments delivering?", "overview", filters=("plan", "theme"),
                       sidebar_last=True)
-view = web.cached(page_data.overview, ds, f, web.keep_params())
+view = web.cached(page_data.overview, ds, f, web.keep_params(), web.is_phone())
 total = view["total"]
 
 st.markdown(view["coverage"])

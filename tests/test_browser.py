@@ -224,6 +224,11 @@ def test_every_page_at_desktop_and_phone_size(browser, server, width, height, mo
             if mobile:  # the bars keep at least two thirds of the width: labels are ids on a phone
                 bars = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()  # the plot area
                 assert bars["width"] >= width * 2 / 3, bars
+        if path == "":  # the status mix fits the screen: no sideways scroll, at 1440 px and on a phone
+            mix = page.locator(STATUS_MIX).first
+            mix.wait_for()
+            assert mix.evaluate("e => e.parentElement.scrollWidth <= e.parentElement.clientWidth + 1"), mix.evaluate(
+                "e => [e.parentElement.scrollWidth, e.parentElement.clientWidth]")
         if path == "explorer":  # no sideways scroll: every column on screen, at 1440 px and on a phone
             grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
             grid.wait_for()

@@ -158,3 +158,13 @@ def test_the_timeline_legend_names_each_colour_as_the_gantt_draws_it():
     # Overdue solid, past due with no update hatched (a light shade), then every status; each with its symbol.
     assert legend.startswith(":red[██] ⚠ Overdue · :red[░░] ◷ Past due, no update · :violet[██] ○ Not started")
     assert "██ ✕ Cancelled" in legend and ":gray[░░] ? No update yet" in legend and "Hatched" in legend
+
+
+def test_the_status_mix_on_a_phone_is_a_shorter_bar_without_the_counts(ds):
+    import re
+    mix = queries.status_mix(ds.state)
+    wide, phone = charts.status_mix_markdown(mix), charts.status_mix_markdown(mix, phone=True)
+    bars = [re.findall(r"[█░]", line) for line in phone.splitlines() if line.startswith("| **")]
+    assert max(len(b) for b in bars) == charts.PHONE_BAR_CELLS < charts.BAR_CELLS
+    assert "✔ 1" in wide and "✔" not in phone.split("\n\n")[0]  # counts beside the bars on a wide screen only
+    assert phone.split("\n\n")[1] == wide.split("\n\n")[1]  # the same legend

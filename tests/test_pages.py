@@ -91,10 +91,11 @@ def test_overview_numbers(small_db):
     assert "Not started" not in m  # a reported status among others, never a headline for "no data"
     assert "Status known for 5 of 8 actions" in page_text(at)
     mix = next(m.value for m in at.markdown if "actions by status" in m.value)
-    rows = {cells[1].strip(" *"): (cells[3].strip(), cells[4].strip())
+    rows = {cells[1].strip(" *"): (cells[2].strip(), cells[3].strip().split(" ", 1)[1])
             for cells in (line.split("|") for line in mix.splitlines() if line.startswith("| **"))}
-    # Each status's count by its symbol, in the order of the legend (the hand count in tests/small.py).
-    assert rows == {"AA": ("○ 1 · ◐ 2 · ✔ 1 · ? 2", "6"), "BB": ("✔ 1 · ? 1", "2")}
+    # Each plan's actions, and after its bar each status's count by its symbol, in the order of the
+    # legend (the hand count in tests/small.py).
+    assert rows == {"AA": ("6", "○ 1 · ◐ 2 · ✔ 1 · ? 2"), "BB": ("2", "✔ 1 · ? 1")}
     recent = next(m.value for m in at.markdown if "explorer?action=" in m.value and m.value.startswith("- **"))
     assert recent.index("BB-1") < recent.index("AA-3") < recent.index("AA-2")  # newest first
     assert "https://example.org/aa2" in recent and "government" in recent
