@@ -110,7 +110,7 @@ def status_mix_markdown(mix: pd.DataFrame, phone: bool = False) -> str:
     """The status mix as a Markdown table: per plan, its actions, and a bar of coloured blocks (the
     longest plan BAR_CELLS wide) followed by each status's count by its symbol; a legend below.
     On a phone the bar is shorter and the counts are left out (the table would not fit the screen,
-    and Markdown table cells do not wrap); the overview's figures and tables below give them."""
+    and Markdown table cells do not wrap): the per-plan table then keeps them (plan_table_markdown)."""
     counts, totals, widest = _mix_counts(mix)
     rows = ["| plan | actions | actions by status |", "|---|---:|---|"]
     for plan in sorted(counts):
@@ -234,11 +234,14 @@ def plan_table_html(summary: pd.DataFrame, plan_link: str | None = None) -> str:
                       meters=PLAN_TABLE_METERS, dates=("latest evidence",), unlinked=("All plans",))
 
 
-def plan_table_markdown(summary: pd.DataFrame, plan_link: str | None = None) -> str:
-    """The per-plan table of the overview, as Markdown (see plan_table_html), without a column per
-    status: the status mix above it gives those counts, and 14 columns do not fit a page."""
+def plan_table_markdown(summary: pd.DataFrame, plan_link: str | None = None, per_status: bool = False) -> str:
+    """The per-plan table of the overview, as Markdown (see plan_table_html). Without a column per
+    status unless `per_status`: the status mix above it gives those counts (but not on a phone),
+    and 14 columns do not fit a page."""
     from .queries import PLAN_TABLE_METERS, plan_table
-    table = plan_table(summary).drop(columns=[s for s in SHOWN if s != COMPLETED])
+    table = plan_table(summary)
+    if not per_status:
+        table = table.drop(columns=[s for s in SHOWN if s != COMPLETED])
     return markdown_table(table, links={"plan": plan_link} if plan_link else None,
                           meters=PLAN_TABLE_METERS, dates=("latest evidence",), unlinked=("All plans",))
 

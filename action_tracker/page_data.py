@@ -27,7 +27,7 @@ def link(page: str, query: str = "", keep: str = "") -> str:
 
 def overview(ds: Dataset, f: queries.Filters, keep: str, phone: bool = False) -> dict:
     """The overview: coverage, status mix, headline figures, per plan, recent updates, most overdue.
-    `phone`: the status mix drawn for a phone's width (charts.status_mix_markdown)."""
+    `phone`: the status mix drawn for a phone's width, its counts by status in the per-plan table instead."""
     state = queries.filter_actions(ds.state, f, ds.as_of)
     summary = queries.summary(state, ds.as_of)
     total = summary.loc["All plans"]
@@ -38,7 +38,7 @@ def overview(ds: Dataset, f: queries.Filters, keep: str, phone: bool = False) ->
         "coverage": captions.coverage_line(total, ds),
         "status_mix": charts.status_mix_markdown(queries.status_mix(state), phone),
         "claims": claims(ds, f.plans),
-        "plan_table": charts.plan_table_markdown(summary, link("explorer", "plan={value}", keep)),
+        "plan_table": charts.plan_table_markdown(summary, link("explorer", "plan={value}", keep), per_status=phone),
         "recent": None if recent.empty else captions.recent_updates_markdown(
             recent, lambda a: link("explorer", f"action={a}", keep)),
         "overdue": None if overdue.empty else charts.markdown_table(

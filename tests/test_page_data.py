@@ -168,3 +168,6 @@ def test_the_status_mix_on_a_phone_is_a_shorter_bar_without_the_counts(ds):
     assert max(len(b) for b in bars) == charts.PHONE_BAR_CELLS < charts.BAR_CELLS
     assert "✔ 1" in wide and "✔" not in phone.split("\n\n")[0]  # counts beside the bars on a wide screen only
     assert phone.split("\n\n")[1] == wide.split("\n\n")[1]  # the same legend
+    # Every count by status is still on the page: the phone's per-plan table keeps a column per status.
+    heads = {w: page_data.overview(ds, queries.Filters(), "", phone=w)["plan_table"].splitlines()[0] for w in (False, True)}
+    assert "No update yet" in heads[True] and "Blocked" in heads[True] and "Blocked" not in heads[False]
