@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import auth, exports
+from . import auth, exports, memory
 from .db import connect, db_path
 from .errors import EXIT_INPUT, EXIT_OK, EXIT_STORE, EXIT_USAGE, TrackerError
 
@@ -255,6 +255,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    memory.give_back_freed_memory()  # an import's freed columns go back to the system (memory.py)
     try:
         return args.fn(args)
     except TrackerError as e:  # each kind of error knows its exit code (errors.py)

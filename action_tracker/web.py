@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import charts, history, page_data, queries, views
+from . import charts, history, memory, page_data, queries, views
 from .db import ROOT, StoreError, check_readable, commits, connect, db_path, fetch_one
 from .history import Dataset
 from .statuses import MIN_CONFIDENCE, SHOWN, fmt_date
@@ -30,6 +30,7 @@ from .text import md
 
 @st.cache_resource(show_spinner="Opening the tracker…")
 def _connection(path: str):
+    memory.give_back_freed_memory()  # once per server process: an upload's freed columns go back (memory.py)
     con = connect(path)
     try:
         check_readable(con, Path(path))  # damage shows here, once, with its clear message
