@@ -552,3 +552,17 @@ def test_a_writer_that_loses_the_race_for_event_numbers_is_refused_whole(con, ed
     after = table_counts(con)
     assert after["status_events"] == before["status_events"] + 1  # the other writer's event only
     assert after["uploads"] == before["uploads"]
+
+
+def test_empty_text_cells_are_recorded_as_no_value(con, editor):
+    data = (b"action_id,status,note,evidence_url,source,confidence,basis\n"
+            b"UK-R01,In progress,,,,,\n"
+            b"UK-R02,In progress,a note,https://gov.uk/x,Gazette,HIGH,Government\n")
+    _, preview = check(con, data)
+    assert [(c.note, c.evidence_url, c.source, c.confidence, c.basis) for c in preview.changes] == [
+        (None, None, None, None, None), ("a note", "https://gov.uk/x", "Gazette", "high", "government")]
+    apply(con, preview, editor)
+    stored = con.execute("""SELECT action_id, note, evidence_url, source, confidence, basis FROM status_events
+                            WHERE upload_id = 1 ORDER BY action_id""").fetchall()
+    assert stored == [("UK-R01", None, None, None, None, None),
+                      ("UK-R02", "a note", "https://gov.uk/x", "Gazette", "high", "government")]

@@ -50,6 +50,10 @@ class Change:
 
 
 CHANGE_COLUMNS = [f.name for f in dataclasses.fields(Change)]
+# Free-text columns of change_rows hold "" where the file gave nothing: the file's own column,
+# shared rather than copied into one of nulls (four such copies were 53 MB of a million-row upload's
+# peak). Change objects and the events recorded read "" as no value.
+TEXT_COLUMNS = ("note", "evidence_url", "source", "confidence", "basis")
 UNCHANGED_COLUMNS = ["row_no", "action_id"]
 SHOWN_CHANGES = 10_000  # the preview lists this many changes (a million-row file's would not help anyone)
 
@@ -73,11 +77,11 @@ class Preview:
     @functools.cached_property
     def changes(self) -> list[Change]:
         """change_rows as Change objects (for the command line's listing and for tests)."""
-        def plain(v):
-            if _missing(v):
+        def plain(k, v):
+            if _missing(v) or (v == "" and k in TEXT_COLUMNS):
                 return None
             return v.date() if isinstance(v, pd.Timestamp) else v
-        return [Change(**{k: plain(v) for k, v in r.items()}) for r in self.change_rows.to_dict(orient="records")]
+        return [Change(**{k: plain(k, v) for k, v in r.items()}) for r in self.change_rows.to_dict(orient="records")]
 
     @functools.cached_property
     def unchanged(self) -> list[tuple[int, str]]:
@@ -378,15 +382,20 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     change_rows = pd.DataFrame({
         "row": c["row_no"].astype(int), "action_id": c["action_id"],
         "status_from": status_from[changed], "status_to": status_to[changed], "effective_date": c["eff"],
-        "note": c["note"].replace("", None), "evidence_url": c["evidence_url"].replace("", None),
-        "source": c["source"].replace("", None), "confidence": c["confidence"].str.lower().replace("", None),
-        "basis": c["basis"].str.lower().replace("", None),
+        # The file's own text columns, shared and not copied: "" stays "" here (TEXT_COLUMNS).
+        "note": c["note"], "evidence_url": c["evidence_url"], "source": c["source"],
+        "confidence": _lower(c["confidence"]), "basis": _lower(c["basis"]),
         "due_from": k["due_date"].to_numpy(), "due_to": c["due_to"].where(due_change[changed]),
         "owner_from": k["lead_owner_id"].set_axis(c.index), "owner_to": None if no_owner else owner_id[changed].where(owner_change[changed], None),
         "owner_to_name": None if no_owner else
         c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
     }, columns=CHANGE_COLUMNS)
     return _in_order(change_rows, "row"), _in_order(good.loc[~changed, UNCHANGED_COLUMNS], "row_no")
+
+
+def _lower(column: pd.Series) -> pd.Series:
+    """Lower case, without a copy of a column the file left empty (most files give no confidence)."""
+    return column if not (column != "").any() else column.str.lower()
 
 
 def _in_order(frame: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -15,12 +15,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import auth, safekeeping
 from ..db import fetch_one, transaction
 from ..errors import InputError
 from ..history import data_version, insert_events, insert_revert_events, live_events_of_upload
-from .checking import Preview, Progress, validate
+from .checking import TEXT_COLUMNS, Preview, Progress, validate
 from .reading import UploadRejected, read_table
 
 
@@ -60,7 +61,10 @@ def _events(changes: pd.DataFrame, who: str, now: datetime, upload_id: int) -> p
     n = len(changes)
 
     def text(col):
-        return pa.array(changes[col], type=pa.string(), from_pandas=True)
+        values = pa.array(changes[col], type=pa.string(), from_pandas=True)
+        if col in TEXT_COLUMNS:  # the file's "" is no value (checking.TEXT_COLUMNS)
+            values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+        return values
 
     def day(col):
         return pa.array(changes[col].to_numpy("datetime64[D]"), type=pa.date32(), from_pandas=True)
