@@ -17,6 +17,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..db import fetch_one
 from ..formulas import unguard_column
@@ -191,8 +192,10 @@ class Rows:
 
     @functools.cached_property
     def repeats(self) -> bool:
-        """Does any action appear in more than one row?"""
-        return bool(self.f["action_id"].duplicated().any())
+        """Does any action appear in more than one row? (Arrow's distinct count: pandas' duplicated()
+        marks every row, 0.15-0.34 s of a million-row upload against 0.1 s.)"""
+        ids = pa.array(self.f["action_id"])
+        return len(pc.unique(ids)) < len(ids)
 
     def filled(self, col: str) -> pd.Series:
         """The rows where `col` is not empty (asked by several rules: computed once per column)."""
