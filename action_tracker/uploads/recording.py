@@ -61,7 +61,10 @@ def _events(changes: pd.DataFrame, who: str, now: datetime, upload_id: int) -> p
     n = len(changes)
 
     def text(col):
-        values = pa.array(changes[col], type=pa.string(), from_pandas=True)
+        values = pa.array(changes[col], from_pandas=True)
+        if pa.types.is_dictionary(values.type):  # a column of categories (checking._categories)
+            values = values.dictionary_decode()
+        values = values.cast(pa.string())
         if col in TEXT_COLUMNS:  # the file's "" is no value (checking.TEXT_COLUMNS)
             values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
         return values
