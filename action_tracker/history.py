@@ -509,10 +509,13 @@ def insert_events(con, events: pa.Table) -> None:
     """Append events (an Arrow table of EVENT_INSERT_COLUMNS), numbered in the order given."""
     first = next_event_id(con)
     numbered = events.append_column("event_id", pa.array(np.arange(first, first + len(events), dtype=np.int64)))
-    with registered(con, "incoming_events", numbered):
-        cols = ", ".join(EVENT_INSERT_COLUMNS)
-        con.execute(f"""INSERT INTO status_events (event_id, {cols})
-                        SELECT event_id, {cols} FROM incoming_events""")
+    # Inserted as a relation over the Arrow table, in the table's column order: a registered view
+    # stays in the transaction's catalog until the commit, and with it the whole table (90 MB of a
+    # million-row upload, held through DuckDB's commit, the import's peak).
+    order = [c for (c,) in con.execute("""SELECT column_name FROM duckdb_columns()
+                                          WHERE table_name = 'status_events' ORDER BY column_index""").fetchall()]
+    con.execute("SELECT 1").fetchall()  # closes a partly read result first (see db.registered)
+    con.from_arrow(numbered.select(order)).insert_into("status_events")
 
 
 EVENT_INSERT_COLUMNS = ["action_id", "status", "effective_date", "note", "evidence_url", "source", "confidence",
