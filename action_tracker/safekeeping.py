@@ -47,21 +47,41 @@ def _append(target: Path, entry: dict) -> None:
         f.write(json.dumps(entry, sort_keys=True, default=str) + "\n")
 
 
-def keep_file(con, data: bytes, sha256: str, kind: str) -> None:
-    """Keep an uploaded file in the archive (inside the transaction that applies it)."""
+def keep_file(con, data: bytes | Path, sha256: str, kind: str) -> None:
+    """Keep an uploaded file in the archive (inside the transaction that applies it). `data` is the
+    file's bytes, or the file on disk it was read from (uploads.read_file): then it is copied, and
+    refused if it no longer has the checksum it was checked with."""
     target = store_path(con)
     if target is None:
         return
     folder = archive_dir(target)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{sha256}.{kind}"
-    if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
+    if not path.exists() or _sha256_of(path) != sha256:
         partial = path.with_name(path.name + ".partial")
         try:  # written whole, then renamed: a full disk never leaves a truncated file under the real name
-            partial.write_bytes(data)
+            if isinstance(data, Path):
+                _copy_checked(data, partial, sha256)
+            else:
+                partial.write_bytes(data)
             partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)
+
+
+def _sha256_of(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _copy_checked(source: Path, out: Path, sha256: str) -> None:
+    digest = hashlib.sha256()
+    with open(source, "rb") as src, open(out, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+            dst.write(chunk)
+    if digest.hexdigest() != sha256:
+        raise InputError(f"{source} changed after it was checked: nothing was applied; check it again")
 
 
 def log_upload(con, upload_id: int, file_name: str, sha256: str, kind: str, who: str, at: datetime) -> None:

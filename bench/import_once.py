@@ -41,12 +41,12 @@ def _timed(fn):
 def ours(db: str, file: str) -> int:
     from action_tracker import auth, memory, safekeeping
     from action_tracker.db import connect
-    from action_tracker.uploads import apply, read_table, validate
+    from action_tracker.uploads import apply, read_file, validate
     # Measured, not changed: the same calls, each timed (apply looks them up on the module when it runs).
     safekeeping.keep_file, safekeeping.copy_store = _timed(safekeeping.keep_file), _timed(safekeeping.copy_store)
     memory.give_back_freed_memory()  # as the command line and the dashboard do when they start
     con = connect(db)
-    table = read_table(Path(file).read_bytes(), Path(file).name)
+    table = read_file(Path(file))  # as the command line's import reads it
     preview = validate(con, table)
     if not preview.ok:
         raise SystemExit("\n".join(preview.problem_lines()))

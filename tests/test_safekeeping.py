@@ -162,6 +162,27 @@ def test_verify_finds_an_archived_file_that_changed(store, capsys):
     assert "does not match its checksum" in capsys.readouterr().err
 
 
+def test_an_imported_file_is_archived_from_disk_as_it_was_checked(store, tmp_path):
+    from action_tracker import auth, errors
+    from action_tracker.uploads import apply, read_file, validate
+    path = tmp_path / "u.csv"
+    path.write_text(UPDATE, encoding="utf-8")
+    con = connect(store)
+    before, archived = table_counts(con), sorted((store.parent / "archive").iterdir())
+    table = read_file(path)
+    assert table.data == b"" and table.content == path  # the bytes are not held: the file is there
+    preview = validate(con, table)
+    path.write_text(UPDATE.replace("Completed", "Cancelled"), encoding="utf-8")  # changed after the check
+    with pytest.raises(errors.InputError, match="changed after it was checked"):
+        apply(con, preview, auth.command_line("test"))
+    assert table_counts(con) == before and sorted((store.parent / "archive").iterdir()) == archived
+    path.write_text(UPDATE, encoding="utf-8")  # as it was checked: it goes through, archived byte for byte
+    apply(con, preview, auth.command_line("test"))
+    assert (store.parent / "archive" / f"{table.sha256}.csv").read_bytes() == UPDATE.encode()
+    assert safekeeping.verify(con, store).ok
+    con.close()
+
+
 def test_build_if_missing_finishes_a_first_build_stopped_before_its_evidence(tmp_path, capsys):
     path = tmp_path / "t.duckdb"
     con = connect(path)

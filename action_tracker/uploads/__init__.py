@@ -40,10 +40,11 @@ from .reading import (
                    UploadRejected,
                    describe_limit,
                    max_bytes,
+                   read_file,
                    read_table,
 )
 from .recording import ApplyResult, apply, apply_file_if_new, import_file, list_uploads, revert, revertible
 
 __all__ = ["ALLOWED", "MAX_CELL_CHARS", "MAX_COLUMNS", "SHOWN_CHANGES", "ApplyResult", "Change", "Preview", "Problem", "Table",
            "UploadRejected", "apply", "apply_file_if_new", "describe_limit", "import_file", "list_uploads", "max_bytes",
-           "read_table", "revert", "revertible", "validate"]
+           "read_file", "read_table", "revert", "revertible", "validate"]

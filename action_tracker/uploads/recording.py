@@ -22,7 +22,7 @@ from ..db import fetch_one, transaction
 from ..errors import InputError
 from ..history import data_version, insert_events, insert_revert_events, live_events_of_upload
 from .checking import TEXT_COLUMNS, Preview, Progress, validate
-from .reading import UploadRejected, read_table
+from .reading import UploadRejected, read_file
 
 
 class ApplyRefused(InputError, ValueError):
@@ -128,7 +128,7 @@ def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
                      total, len(cf), len(preview.unchanged_rows), who, now])
         _record(con, _events(cf, who, now, upload_id), progress)
         if archive:
-            safekeeping.keep_file(con, preview.table.data, preview.table.sha256, preview.table.kind)
+            safekeeping.keep_file(con, preview.table.content, preview.table.sha256, preview.table.kind)
     if archive:
         t = preview.table
         safekeeping.log_upload(con, upload_id, t.file_name, t.sha256, t.kind, who, now)
@@ -180,7 +180,7 @@ def revertible(con) -> list[int]:
 def import_file(con, path: Path, cred: auth.Credentials, *, dry_run: bool = False,
                 progress: Progress | None = None) -> tuple[Preview, ApplyResult | None]:
     """The command line's import: the same steps as the Updates page."""
-    table = read_table(Path(path).read_bytes(), Path(path).name)
+    table = read_file(path)
     preview = validate(con, table, progress=progress)
     if dry_run or not preview.ok:
         return preview, None
