@@ -192,10 +192,14 @@ class Rows:
 
     @functools.cached_property
     def repeats(self) -> bool:
-        """Does any action appear in more than one row? (Arrow's distinct count: pandas' duplicated()
-        marks every row, 0.15-0.34 s of a million-row upload against 0.1 s.)"""
+        """Does any action appear in more than one row? Sorted, two equal neighbours: 23 MB at a
+        million rows, where a hash of every id (pandas' duplicated(), Arrow's unique) took 63-68 MB
+        at the upload's peak. 0.06 s for ids in order, 0.29 s shuffled (hashing: 0.14-0.19 s)."""
         ids = pa.array(self.f["action_id"])
-        return len(pc.unique(ids)) < len(ids)
+        if len(ids) < 2:
+            return False
+        ids = ids.take(pc.sort_indices(ids))
+        return bool(pc.any(pc.equal(ids[1:], ids[:-1])).as_py())
 
     def filled(self, col: str) -> pd.Series:
         """The rows where `col` is not empty (asked by several rules: computed once per column)."""
