@@ -451,7 +451,9 @@ def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
         arrow = con.sql(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
                                 FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)""",
                         params={"as_of": as_of, "min_rank": 0}).to_arrow_table()
-    df = arrow_frame(_in_row_order(arrow, arrow.column("row_no").to_numpy()))
+    arrow = _in_row_order(arrow, arrow.column("row_no").to_numpy())  # DuckDB's order let go before pandas
+    df = arrow_frame(arrow)
+    del arrow
     df["due_date"] = pd.to_datetime(df["due_date"])  # datetime64: compared with the file's dates as arrays
     return df
 
