@@ -566,3 +566,11 @@ def test_empty_text_cells_are_recorded_as_no_value(con, editor):
                             WHERE upload_id = 1 ORDER BY action_id""").fetchall()
     assert stored == [("UK-R01", None, None, None, None, None),
                       ("UK-R02", "a note", "https://gov.uk/x", "Gazette", "high", "government")]
+
+
+def test_a_cell_limit_counts_characters_not_bytes(con):
+    at_limit = "é" * uploads.MAX_CELL_CHARS  # twice as many bytes as characters in UTF-8
+    problems, _ = check(con, f"action_id,status,note\nUK-R01,Completed,{at_limit}\n".encode())
+    assert problems == []
+    problems, _ = check(con, f"action_id,status,note\nUK-R01,Completed,{at_limit}é\n".encode())
+    assert [(p.row, p.column, p.reason) for p in problems] == [(2, "note", "5,001 characters; the limit is 5,000")]
