@@ -515,7 +515,8 @@ def insert_events(con, events: pa.Table) -> None:
     # stays in the transaction's catalog until the commit, and with it the whole table (90 MB of a
     # million-row upload, held through DuckDB's commit, the import's peak).
     order = [c for (c,) in con.execute("""SELECT column_name FROM duckdb_columns()
-                                          WHERE table_name = 'status_events' ORDER BY column_index""").fetchall()]
+                                          WHERE database_name = current_database() AND schema_name = 'main'
+                                            AND table_name = 'status_events' ORDER BY column_index""").fetchall()]
     con.execute("SELECT 1").fetchall()  # closes a partly read result first (see db.registered)
     con.from_arrow(numbered.select(order)).insert_into("status_events")
 

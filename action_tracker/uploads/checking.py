@@ -52,7 +52,7 @@ class Change:
 
 CHANGE_COLUMNS = [f.name for f in dataclasses.fields(Change)]
 # Free-text columns of change_rows hold "" where the file gave nothing: the file's own column,
-# shared rather than copied into one of nulls (four such copies were 53 MB of a million-row upload's
+# shared rather than copied into one of nulls (those copies were 20 MB of a million-row upload's
 # peak). Change objects and the events recorded read "" as no value.
 TEXT_COLUMNS = ("note", "evidence_url", "source", "confidence", "basis")
 UNCHANGED_COLUMNS = ["row_no", "action_id"]
