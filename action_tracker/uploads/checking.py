@@ -423,10 +423,8 @@ def _categories(column: pd.Series) -> pd.Series:
     encoded = pc.dictionary_encode(pa.array(column))
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
-    codes = encoded.indices.fill_null(-1).to_numpy()
-    dtype = np.int8 if len(encoded.dictionary) < 127 else np.int16 if len(encoded.dictionary) < 32_000 else np.int32
-    return pd.Series(pd.Categorical.from_codes(codes.astype(dtype), categories=encoded.dictionary.to_pylist()),
-                     index=column.index)
+    codes = encoded.indices.fill_null(-1).to_numpy()  # from_codes keeps them in the smallest integer type
+    return pd.Series(pd.Categorical.from_codes(codes, categories=encoded.dictionary.to_pylist()), index=column.index)
 
 
 def _lower(column: pd.Series) -> pd.Series:
