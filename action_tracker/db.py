@@ -143,14 +143,16 @@ def arrow_frame(arrow, missing=None, dates_as_objects: bool = True):
                            or pa.types.is_large_string(t) else None, date_as_object=dates_as_objects)
 
 
+def close_pending(con) -> None:
+    """Close a result a caller left partly read (by fetchone(), say): DuckDB 2 refuses register(),
+    sql() and relation inserts while one is open, and a trivial query closes it."""
+    con.execute("SELECT 1").fetchall()
+
+
 @contextmanager
 def registered(con, name: str, frame):
-    """Make a DataFrame visible to SQL as `name` for the block.
-
-    DuckDB 2 refuses register() while an earlier result on the connection is partly read
-    (by a caller's fetchone(), say); a trivial query closes that result first.
-    """
-    con.execute("SELECT 1").fetchall()
+    """Make a DataFrame visible to SQL as `name` for the block (after close_pending)."""
+    close_pending(con)
     con.register(name, frame)
     try:
         yield

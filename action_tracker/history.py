@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import settings
-from .db import arrow_frame, fetch_one, registered
+from .db import arrow_frame, close_pending, fetch_one, registered
 from .frames import compact, replace_rows
 from .statuses import CLOSED, COMPLETED, IN_PROGRESS, MIN_CONFIDENCE, NO_UPDATE, OPEN
 
@@ -131,7 +131,7 @@ def _only(sql: str) -> str:
 def _frame(con, sql: str, params: dict, dates_as_objects: bool = True) -> pd.DataFrame:
     """A query's rows as pandas through Arrow: strings stay in Arrow (pandas' own "str" dtype, as
     .df() gives), several times faster than .df() at 200,000 rows."""
-    con.execute("SELECT 1").fetchall()  # DuckDB 2: sql() refuses while a caller's result is partly read
+    close_pending(con)
     return arrow_frame(con.sql(sql, params=params).to_arrow_table(), missing=float("nan"),
                        dates_as_objects=dates_as_objects)
 
@@ -517,7 +517,7 @@ def insert_events(con, events: pa.Table) -> None:
     order = [c for (c,) in con.execute("""SELECT column_name FROM duckdb_columns()
                                           WHERE database_name = current_database() AND schema_name = 'main'
                                             AND table_name = 'status_events' ORDER BY column_index""").fetchall()]
-    con.execute("SELECT 1").fetchall()  # closes a partly read result first (see db.registered)
+    close_pending(con)
     con.from_arrow(numbered.select(order)).insert_into("status_events")
 
 

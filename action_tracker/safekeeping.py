@@ -151,7 +151,7 @@ def verify(con, target: Path) -> Verification:
         path = folder / f"{sha}.{kind}"
         if not path.exists():
             result.problems.append(f"upload #{upload_id} ({name}) is not in the archive ({path})")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+        elif _sha256_of(path) != sha:
             result.problems.append(f"the archived file of upload #{upload_id} ({path}) does not match its checksum")
     result.problems += [f"snapshot {s} does not match its checksum" for s in snapshots.verify_all(con)]
     indexed = {(e["op"], e.get("upload_id") or e.get("snapshot_id")) for e in _index_or_empty(target)}
