@@ -144,7 +144,9 @@ def _cell(col, v, percent=(), dates=(), meters=(), links=None, unlinked=()) -> t
     if col in percent:
         return f"{float(v):.0%}", None, None
     text = str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)
-    target = links[col].format(value=quote(str(v), safe="")) if links and col in links and v not in unlinked else None
+    # replace, not format: a template holds the link's kept query, whose text str.format would read
+    target = links[col].replace("{value}", quote(str(v), safe="")) if links and col in links and v not in unlinked \
+        else None
     return text, None, target
 
 

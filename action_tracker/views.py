@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from .queries import DUE_WINDOWS, GROUPS, Filters
 from .statuses import MIN_CONFIDENCE
@@ -37,6 +38,19 @@ def parse_as_of(raw: str | None, today: date) -> tuple[date | None, str | None]:
     if d > today:
         return None, f"as_of={raw} is in the future; showing today"
     return d, None
+
+
+def kept_query(params: dict[str, list[str]], today: date) -> str:
+    """What internal links carry on from this link: its day and evidence counted, when they are valid
+    (an invalid one is warned about and ignored, so it is not passed on), URL-encoded."""
+    kept = {}
+    as_of, _ = parse_as_of((params.get("as_of") or [None])[-1], today)
+    if as_of:
+        kept["as_of"] = as_of.isoformat()
+    confidence = (params.get("confidence") or [None])[-1]
+    if confidence in MIN_CONFIDENCE:
+        kept["confidence"] = confidence
+    return urlencode(kept)
 
 
 def read_view(params: dict[str, list[str]], options: dict[str, list[str]], today: date) -> ViewState:

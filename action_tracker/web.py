@@ -437,7 +437,7 @@ def share_controls(cur, ds: Dataset, filters: queries.Filters, page: str) -> Non
 
 def keep_params() -> str:
     """The part of this link that internal links carry on: the day and the evidence counted."""
-    return "&".join(f"{k}={st.query_params[k]}" for k in ("as_of", "confidence") if k in st.query_params)
+    return views.kept_query(raw_params(), date.today())
 
 
 def link(page: str, query: str = "") -> str:

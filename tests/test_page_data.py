@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date
 
 import pandas as pd
 import pytest
 
-from action_tracker import charts, page_data, queries, web
+from action_tracker import charts, page_data, queries, views, web
 from action_tracker.db import connect
 from action_tracker.history import load_dataset
 
@@ -171,3 +172,19 @@ def test_the_status_mix_on_a_phone_is_a_shorter_bar_without_the_counts(ds):
     # Every count by status is still on the page: the phone's per-plan table keeps a column per status.
     heads = {w: page_data.overview(ds, queries.Filters(), "", phone=w)["plan_table"].splitlines()[0] for w in (False, True)}
     assert "No update yet" in heads[True] and "Blocked" in heads[True] and "Blocked" not in heads[False]
+
+
+@pytest.mark.parametrize("params, kept", [
+    ({"as_of": ["2025-09-01"], "confidence": ["high"]}, "as_of=2025-09-01&confidence=high"),
+    ({"as_of": ["{"], "confidence": ["}"]}, ""),  # invalid: warned about on the page, not passed on
+    ({"as_of": ["2999-01-01"]}, ""),
+    ({"as_of": ["2025-09-01&plan=US"]}, ""),
+    ({"plan": ["US"]}, ""),
+])
+def test_links_carry_on_only_a_valid_day_and_evidence(params, kept):
+    assert views.kept_query(params, date(2026, 1, 1)) == kept
+
+
+def test_a_link_template_is_not_a_format_string():
+    table = charts.markdown_table(pd.DataFrame({"plan": ["US"]}), links={"plan": "explorer?plan={value}&q={"})
+    assert "(explorer?plan=US&q={)" in table
