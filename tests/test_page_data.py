@@ -93,6 +93,38 @@ def test_page_parts_are_kept_up_to_a_bound_most_recent_first():
     assert list(kept.items) == ["a", "c"] and calls == [1, 2, 3]
 
 
+def test_streamlit_cache_hits_are_kept_by_plain_lookup_and_emptied_with_streamlit_caches():
+    import streamlit as st
+    calls = []
+
+    @st.cache_resource(show_spinner=False)
+    def opened(path: str, _handle=None):
+        calls.append(path)
+        return [path]
+
+    st.cache_resource.clear()
+    first = web._quickly(opened, "a.duckdb", _handle=object())
+    opened.clear()  # Streamlit's own copy gone: the plain one still answers, without computing
+    assert web._quickly(opened, "a.duckdb", _handle=object()) is first and calls == ["a.duckdb"]
+    st.cache_resource.clear()  # what tests and a new store do: both copies go
+    assert web._quickly(opened, "a.duckdb") is not first and calls == ["a.duckdb", "a.duckdb"]
+
+
+def test_only_the_last_datasets_are_kept_beside_streamlit_cache():
+    import streamlit as st
+
+    @st.cache_resource(show_spinner=False, max_entries=web.DATASETS_KEPT)
+    def _dataset(day: int):
+        return {"day": day}
+
+    st.cache_resource.clear()
+    for day in range(10):
+        web._quickly(_dataset, day)
+    kept = web._quick()["_dataset"].items
+    assert [args for _, args in kept] == [(8,), (9,)] == [(d,) for d in range(10 - web.QUICK_DATASETS_KEPT, 10)]
+    assert not any(name == "_dataset" for name, _ in web._quick()["others"].items)
+
+
 def test_a_dataset_nobody_caches_is_computed_each_time(ds):
     assert ds.key == ()
     assert web.cached(page_data.plan_titles, ds) == page_data.plan_titles(ds)
