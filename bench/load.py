@@ -31,6 +31,22 @@ ROOT = Path(__file__).resolve().parent.parent
 # The dashboard's data pages, as their links name them ("" is the overview, the default page).
 PAGES = ("", "timeline", "completion", "owners", "compare", "explorer")
 ONE_LINE_APP = 'import streamlit as st\nst.write("Hello")\n'
+# The dashboard's frame around a one-line page: the same nine pages in a hidden navigation and the
+# sidebar's nine links carrying a query, as dashboard.py and web.navigation draw them. What any page
+# of a Streamlit app built this way pays before it draws anything of its own.
+NAVIGATION_FRAME_APP = """import streamlit as st
+st.set_page_config(page_title="Frame", layout="wide")
+names = ["overview", "timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots",
+         "methodology"]
+pages = [st.Page(lambda: st.write("Hello"), title=n.capitalize(), icon=":material/home:", url_path=n,
+                 default=(n == "overview")) for n in names]
+current = st.navigation(pages, position="hidden")
+with st.sidebar:
+    for p in pages:
+        st.page_link(p, label=p.title, icon=p.icon, query_params={"as_of": "2026-01-01"})
+    st.divider()
+current.run()
+"""
 
 
 @dataclass
@@ -221,6 +237,8 @@ def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None 
     tmp = Path(tempfile.mkdtemp())
     one_line = tmp / "one_line.py"
     one_line.write_text(ONE_LINE_APP, encoding="utf-8")
+    frame = tmp / "navigation_frame.py"
+    frame.write_text(NAVIGATION_FRAME_APP, encoding="utf-8")
     out = {"readers": readers, "views_per_reader": views, "apps": {}}
     for name, script, pages in (("one-line app", one_line, ("",)), ("dashboard", ROOT / "dashboard.py", PAGES)):
         with streamlit_server(db, script=script) as base:
@@ -230,6 +248,12 @@ def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None 
                 app[mode] = [measure(base, pid, n, views, pages, reload).row() for n in readers]
             app["cpu_per_page"] = cpu_per_page(base, pid, pages, max(views, 20))
             app["peak_mb"] = peak_mb(pid)
+    with streamlit_server(db, script=frame) as base:  # its CPU per view only: the floor of a page in this frame
+        pid = server_pid(base)
+        warm(base, ("",))
+        frame_run = measure(base, pid, 1, max(views, 20), ("",), reload=False).row()
+        out["navigation_frame"] = {"cpu_per_view": frame_run["cpu_per_view"], "errors": frame_run["errors"],
+                                   "first_error": frame_run["first_error"]}
     actions = _actions(memory_db or db)  # before the server holds the file
     with streamlit_server(memory_db or db) as base:
         pid = server_pid(base)
@@ -287,8 +311,11 @@ def table(out: dict) -> str:
                               for p in pages)]
     d = out["apps"]["dashboard"]
     floor = out["apps"]["one-line app"]["cpu_per_page"]["overview"] or float("nan")
+    frame = out["navigation_frame"]["cpu_per_view"]
     lines += ["", f"Server CPU per view of each page alone (one reader), next to the one-line app's {floor:.4f} s: "
-              + "; ".join(f"{p} {c:.4f} s ({c / floor:.1f}x)" for p, c in d["cpu_per_page"].items())]
+              + "; ".join(f"{p} {c:.4f} s ({c / floor:.1f}x)" for p, c in d["cpu_per_page"].items()),
+              "", f"The dashboard's frame around a one-line page (the nine pages' navigation and sidebar links, "
+              f"nothing of its own): {frame:.4f} s per view, {frame / floor:.1f}x the one-line app's."]
     m, days = out["memory"], out["memory"]["days"]
     lines += ["", f"- memory at {m['actions']:,} actions: one reader connected {m['one_reader_mb']:.0f} MB; "
                   f"{m['many']} readers connected "

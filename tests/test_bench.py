@@ -46,6 +46,8 @@ def test_benchmark_smoke_run(tmp_path):
             assert all(r["errors"] == 0 and r["views"] == r["readers"] * 6 for r in rows), rows
     # CPU time is read from /proc in 10 ms ticks: the dashboard's views add up to many, the one-line app's may not.
     assert all(r["cpu_per_view"] > 0 for r in load["apps"]["dashboard"]["navigate"])
+    frame = load["navigation_frame"]  # the frame app: every view ran to its end, without an exception
+    assert frame["errors"] == 0 and frame["cpu_per_view"] > 0, frame
     assert not load["apps"]["dashboard"]["warm_errors"]
     assert set(load["apps"]["dashboard"]["reload"][-1]["per_page"]) == {
         "overview", "timeline", "completion", "owners", "compare", "explorer"}
