@@ -26,7 +26,7 @@ db: install
 	$(PY) -m action_tracker build --if-missing
 
 run: db
-	ACTION_TRACKER_LOCAL_EDITING=1 $(VENV)/bin/streamlit run dashboard.py \
+	ACTION_TRACKER_LOCAL_EDITING=1 $(VENV)/bin/streamlit run serve.py \
 		--server.address localhost --server.port $(PORT) --client.showErrorDetails=full
 
 lint: install

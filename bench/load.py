@@ -240,7 +240,7 @@ def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None 
     frame = tmp / "navigation_frame.py"
     frame.write_text(NAVIGATION_FRAME_APP, encoding="utf-8")
     out = {"readers": readers, "views_per_reader": views, "apps": {}}
-    for name, script, pages in (("one-line app", one_line, ("",)), ("dashboard", ROOT / "dashboard.py", PAGES)):
+    for name, script, pages in (("one-line app", one_line, ("",)), ("dashboard", ROOT / "serve.py", PAGES)):
         with streamlit_server(db, script=script) as base:
             pid = server_pid(base)
             app = out["apps"][name] = {"warm_errors": warm(base, pages).errors}

@@ -6,6 +6,7 @@ Screenshots of every page go to test-artifacts/ for people to look at.
 from __future__ import annotations
 
 import re
+import shutil
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -16,7 +17,7 @@ from action_tracker.build import build
 from action_tracker.db import connect
 from action_tracker.history import action_state
 
-from .browser import STATUS_MIX, launch, open_url, streamlit_server, wait_ready
+from .browser import STATUS_MIX, THEME_MATRIX, launch, open_url, streamlit_server, wait_ready
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -67,6 +68,28 @@ def test_a_deep_link_opened_first_gets_the_full_app(server, page, seeded):
     expected = queries.filter_actions(state, queries.Filters(plans=["UK"], due="overdue"), queries.date.today())
     assert page.get_by_text(f"{len(expected)} of {len(state)} actions match").is_visible()
     assert parse_qs(urlparse(page.url).query) == {"plan": ["UK"], "due": ["overdue"]}
+
+
+@pytest.mark.parametrize("base_path", ["", "tracker"])
+def test_a_page_link_goes_straight_to_the_app(browser, seeded, base_path, tmp_path):
+    # serve.py tells the browser where the app lives: a page opened by its own link does not first ask
+    # for the app under that link (a 404, then 100 ms of waiting), also when the app is served under a
+    # path of its own (as behind a proxy). A copy of the store: the module's server holds the file.
+    copy = tmp_path / "tracker.duckdb"
+    shutil.copy(seeded[0], copy)
+    with streamlit_server(copy, base_path=base_path) as base:
+        context = browser.new_context()
+        page = context.new_page()
+        asked = []
+        page.on("request", lambda r: asked.append(urlparse(r.url).path))
+        page.goto(f"{base}/compare?as_of=2026-01-01")
+        page.locator(THEME_MATRIX).first.wait_for(state="visible", timeout=60_000)
+        prefix = f"/{base_path}" if base_path else ""
+        assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{urlparse(base).scheme}://" \
+            f"{urlparse(base).netloc}{prefix}/"
+        assert f"{prefix}/_stcore/health" in asked and not [a for a in asked if "/compare/_stcore" in a], asked
+        assert parse_qs(urlparse(page.url).query) == {"as_of": ["2026-01-01"]}
+        context.close()
 
 
 @pytest.mark.parametrize("path, heading", list(PAGES.items()))

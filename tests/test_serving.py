@@ -1,0 +1,72 @@
+"""serve.py's one addition to Streamlit's server (action_tracker/serving.py), called as plain ASGI."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+
+import pytest
+
+from action_tracker import serving
+
+from .conftest import ROOT
+
+PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
+
+
+def _serve(path: str, body: bytes = PAGE, content_type: bytes = b"text/html; charset=utf-8", status: int = 200,
+           method: str = "GET", chunks: int = 1, accept: bytes = b"gzip, br"):
+    """Run the middleware around an app answering `body` in `chunks` parts. Returns (status, headers,
+    body as sent, the request headers the app saw)."""
+    seen, sent = {}, []
+
+    async def app(scope, receive, send):
+        seen["headers"] = dict(scope["headers"])
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode()),
+                                (b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]})
+        step = -(-len(body) // chunks)
+        for i in range(chunks):
+            await send({"type": "http.response.body", "body": body[i * step:(i + 1) * step],
+                        "more_body": i < chunks - 1})
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "headers": [(b"accept-encoding", accept)]}
+    asyncio.run(serving.KnownAppBase(app)(scope, None, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    data = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], start["headers"], data, seen["headers"]
+
+
+@pytest.mark.parametrize("path", ["/", "/compare", "/tracker/explorer", "/snapshots"])
+@pytest.mark.parametrize("chunks", [1, 3])
+def test_the_page_tells_the_browser_where_the_app_lives(path, chunks):
+    status, headers, body, request = _serve(path, chunks=chunks)
+    assert status == 200 and body == PAGE.replace(b"<head>", b"<head>" + serving.base_url_script())
+    assert dict(headers)[b"content-length"] == str(len(body)).encode()
+    assert [v for k, v in headers if k == b"set-cookie"] == [b"a=1", b"b=2"]  # no header lost or merged
+    assert b"accept-encoding" not in request  # the page is sent whole, so the script can go in
+
+
+@pytest.mark.parametrize("path, content_type, status, method", [
+    ("/static/js/index.js", b"text/javascript", 200, "GET"),  # a file: untouched, compressed as before
+    ("/_stcore/health", b"text/html", 200, "GET"),  # Streamlit's own endpoints
+    ("/compare", b"text/html", 404, "GET"),
+    ("/compare", b"application/json", 200, "GET"),
+    ("/compare", b"text/html", 200, "HEAD"),  # a HEAD loads no page
+])
+def test_everything_else_passes_through_unchanged(path, content_type, status, method):
+    got_status, headers, body, request = _serve(path, content_type=content_type, status=status, method=method)
+    assert (got_status, body) == (status, PAGE) and dict(headers)[b"content-length"] == str(len(PAGE)).encode()
+    if "." in path or "_stcore" in path or method == "HEAD":
+        assert request[b"accept-encoding"] == b"gzip, br"
+
+
+def test_the_script_knows_every_page_of_the_dashboard():
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    url_paths = [k.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 for k in node.keywords if k.arg == "url_path"]
+    assert sorted(url_paths) == sorted(serving.PAGE_PATHS)
+    assert b"<" not in serving.base_url_script()[len(b"<script>"):-len(b"</script>")]  # nothing ends it early
