@@ -549,7 +549,7 @@ def navigation(pages, current=None) -> None:
     with st.sidebar:
         for p in pages:
             name = p.url_path or "overview"
-            st.page_link(p, label=p.title, icon=p.icon, query_params=carried_params(name) or None)
+            st.page_link(p, query_params=carried_params(name) or None)  # the page's own title and icon
         st.divider()
 
 
