@@ -6,7 +6,7 @@ from action_tracker import web
 
 st.set_page_config(page_title="Action Tracker", page_icon="📋", layout="wide")
 
-pages = [
+pages = web.session_pages(lambda: [
     # Material icons: Streamlit ships their font, so they draw on machines without emoji fonts.
     st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),
     st.Page("pages/timeline.py", title="Timeline", icon=":material/view_timeline:", url_path="timeline"),
@@ -17,7 +17,7 @@ pages = [
     st.Page("pages/updates.py", title="Updates", icon=":material/upload_file:", url_path="updates"),
     st.Page("pages/snapshots.py", title="Snapshots", icon=":material/push_pin:", url_path="snapshots"),
     st.Page("pages/methodology.py", title="Methodology", icon=":material/menu_book:", url_path="methodology"),
-]
+])
 # The sidebar's links are drawn by web.navigation so that they carry the view (day, evidence, plan, theme).
 current = st.navigation(pages, position="hidden")
 web.navigation(pages, current)

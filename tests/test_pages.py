@@ -72,6 +72,16 @@ def page_text(at) -> str:
     return " ".join(str(p) for p in parts)
 
 
+def test_the_pages_are_built_once_per_session_and_each_page_still_opens(small_db):
+    at = open_page("pages/overview.py")
+    built = at.session_state["_pages"]
+    at.switch_page("pages/timeline.py")
+    at.run()
+    assert not at.exception and at.title[0].value.startswith("Timeline")
+    assert at.session_state["_pages"] is built  # the same st.Page objects: not built again
+    assert open_page("pages/overview.py").session_state["_pages"] is not built  # another session: its own
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_on_the_seed_data(seed_db, page, monkeypatch):
     monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")
