@@ -366,6 +366,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--load-views", type=int, default=12, help="pages each simulated reader opens")
     ap.add_argument("--load-many", type=int, default=40, help="readers connected at once for memory per reader")
     ap.add_argument("--load-days", type=int, default=100, help="different as_of days asked for")
+    ap.add_argument("--load-cpu-views", type=int, default=100, help="views per measurement of a page's CPU")
+    ap.add_argument("--load-cpu-rounds", type=int, default=3, help="rounds of those, the apps in turn")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = ap.parse_args(argv)
     out = Path(args.out)
@@ -396,7 +398,8 @@ def main(argv=None) -> dict:
             first = next(iter(dbs.values()))
             biggest = [s for s in ("20k", "tiny", "seed") if s in dbs]
             results["load"] = load.bench_load(dbs.get("seed", first), readers, args.load_views,
-                                              dbs[biggest[0]] if biggest else None, args.load_many, args.load_days)
+                                              dbs[biggest[0]] if biggest else None, args.load_many, args.load_days,
+                                              args.load_cpu_views, args.load_cpu_rounds)
         if not args.no_browser:
             first = next(iter(dbs.values()))
             print("[bench] page load in chromium", flush=True)

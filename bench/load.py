@@ -189,9 +189,29 @@ def warm(base: str, pages: tuple[str, ...]) -> Run:
     return run
 
 
-def cpu_per_page(base: str, pid: int, pages: tuple[str, ...], views: int) -> dict[str, float]:
-    """Server CPU seconds per view of each page alone (one reader, one session)."""
-    return {p or "overview": measure(base, pid, 1, views, (p,), reload=False).row()["cpu_per_view"] for p in pages}
+def cpu_per_view(db: Path, apps: dict[str, tuple[Path, tuple[str, ...]]], views: int, rounds: int) -> dict:
+    """Server CPU seconds per view of each page alone (one reader, one session), for every app in
+    `apps` (name: script, pages), their servers running at once and measured in turn, round after
+    round: a slower minute of a shared machine then falls on every app alike. The median of the
+    rounds. /proc counts CPU in 10 ms ticks, hence many views per measurement."""
+    from contextlib import ExitStack
+
+    from tests.browser import streamlit_server
+    runs, errors = {}, []
+    with ExitStack() as stack:
+        servers = {}
+        for name, (script, pages) in apps.items():
+            base = stack.enter_context(streamlit_server(db, script=script))
+            servers[name] = (base, server_pid(base), pages)
+            errors += warm(base, pages).errors
+        for _ in range(rounds):
+            for name, (base, pid, pages) in servers.items():
+                for p in pages:
+                    run = measure(base, pid, 1, views, (p,), reload=False)
+                    runs.setdefault(name, {}).setdefault(p or "overview", []).append(run.row()["cpu_per_view"])
+                    errors += run.errors
+    return {"views": views, "rounds": rounds, "errors": errors,
+            "apps": {name: {p: statistics.median(v) for p, v in pages.items()} for name, pages in runs.items()}}
 
 
 def memory_per_reader(base: str, pid: int, pages: tuple[str, ...], many: int) -> dict:
@@ -229,10 +249,11 @@ def peak_mb(pid: int) -> float:
 
 
 def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None = None, many: int = 40,
-               days: int = 100) -> dict:
+               days: int = 100, cpu_views: int = 100, cpu_rounds: int = 3) -> dict:
     """The load table: the one-line app and the dashboard on `db`, at each number of readers, readers
-    reloading (a new session per view) and navigating (one session each); each page's CPU alone;
-    then memory per reader and over many as-of days on `memory_db` (default `db`)."""
+    reloading (a new session per view) and navigating (one session each); each page's CPU alone,
+    beside the one-line app's and the navigation frame's (cpu_per_view); then memory per reader and
+    over many as-of days on `memory_db` (default `db`)."""
     from tests.browser import streamlit_server
     tmp = Path(tempfile.mkdtemp())
     one_line = tmp / "one_line.py"
@@ -246,14 +267,9 @@ def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None 
             app = out["apps"][name] = {"warm_errors": warm(base, pages).errors}
             for mode, reload in (("reload", True), ("navigate", False)):
                 app[mode] = [measure(base, pid, n, views, pages, reload).row() for n in readers]
-            app["cpu_per_page"] = cpu_per_page(base, pid, pages, max(views, 20))
             app["peak_mb"] = peak_mb(pid)
-    with streamlit_server(db, script=frame) as base:  # its CPU per view only: the floor of a page in this frame
-        pid = server_pid(base)
-        warm(base, ("",))
-        frame_run = measure(base, pid, 1, max(views, 20), ("",), reload=False).row()
-        out["navigation_frame"] = {"cpu_per_view": frame_run["cpu_per_view"], "errors": frame_run["errors"],
-                                   "first_error": frame_run["first_error"]}
+    out["cpu_per_view"] = cpu_per_view(db, {"one-line app": (one_line, ("",)), "navigation frame": (frame, ("",)),
+                                            "dashboard": (ROOT / "serve.py", PAGES)}, cpu_views, cpu_rounds)
     actions = _actions(memory_db or db)  # before the server holds the file
     with streamlit_server(memory_db or db) as base:
         pid = server_pid(base)
@@ -284,9 +300,12 @@ def main(argv=None) -> dict:
     ap.add_argument("--views", type=int, default=12)
     ap.add_argument("--many", type=int, default=40)
     ap.add_argument("--days", type=int, default=100)
+    ap.add_argument("--cpu-views", type=int, default=100)
+    ap.add_argument("--cpu-rounds", type=int, default=3)
     args = ap.parse_args(argv)
     out = bench_load(Path(args.db), [int(x) for x in args.readers.split(",")], args.views,
-                     Path(args.memory_db) if args.memory_db else None, args.many, args.days)
+                     Path(args.memory_db) if args.memory_db else None, args.many, args.days, args.cpu_views,
+                     args.cpu_rounds)
     print(table(out))
     return out
 
@@ -309,11 +328,12 @@ def table(out: dict) -> str:
         lines += ["", f"Per page, dashboard, {dash[-1]['readers']} readers, p50 / p95 seconds: "
                   + "; ".join(f"{p} {dash[-1]['per_page'][p]['p50']:.3f} / {dash[-1]['per_page'][p]['p95']:.3f}"
                               for p in pages)]
-    d = out["apps"]["dashboard"]
-    floor = out["apps"]["one-line app"]["cpu_per_page"]["overview"] or float("nan")
-    frame = out["navigation_frame"]["cpu_per_view"]
-    lines += ["", f"Server CPU per view of each page alone (one reader), next to the one-line app's {floor:.4f} s: "
-              + "; ".join(f"{p} {c:.4f} s ({c / floor:.1f}x)" for p, c in d["cpu_per_page"].items()),
+    d, c = out["apps"]["dashboard"], out["cpu_per_view"]
+    floor = c["apps"]["one-line app"]["overview"] or float("nan")
+    frame = c["apps"]["navigation frame"]["overview"]
+    lines += ["", f"Server CPU per view of each page alone (one reader; median of {c['rounds']} rounds of "
+              f"{c['views']} views, the apps in turn), next to the one-line app's {floor:.4f} s: "
+              + "; ".join(f"{p} {v:.4f} s ({v / floor:.1f}x)" for p, v in c["apps"]["dashboard"].items()),
               "", f"The dashboard's frame around a one-line page (the nine pages' navigation and sidebar links, "
               f"nothing of its own): {frame:.4f} s per view, {frame / floor:.1f}x the one-line app's."]
     m, days = out["memory"], out["memory"]["days"]

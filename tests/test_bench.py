@@ -29,7 +29,8 @@ def test_synthetic_tracker_has_the_shape_asked_for(tmp_path):
 def test_benchmark_smoke_run(tmp_path):
     results = main(["--scales", "tiny,seed", "--imports", "200,500", "--repeat", "1",
                     "--memory-scales", "tiny", "--load-readers", "1,3", "--load-views", "6", "--load-many", "3",
-                    "--load-days", "3", "--out", str(tmp_path)])
+                    "--load-days", "3", "--load-cpu-views", "4", "--load-cpu-rounds", "2",
+                    "--out", str(tmp_path)])
     tiny = results["scales"]["tiny"]
     assert tiny["actions"] == 300 and tiny["events"] == 3_000
     for key in ("overview_ms", "timeline_ms", "completion_ms", "owners_ms", "explorer_ms", "build_seconds",
@@ -46,8 +47,11 @@ def test_benchmark_smoke_run(tmp_path):
             assert all(r["errors"] == 0 and r["views"] == r["readers"] * 6 for r in rows), rows
     # CPU time is read from /proc in 10 ms ticks: the dashboard's views add up to many, the one-line app's may not.
     assert all(r["cpu_per_view"] > 0 for r in load["apps"]["dashboard"]["navigate"])
-    frame = load["navigation_frame"]  # the frame app: every view ran to its end, without an exception
-    assert frame["errors"] == 0 and frame["cpu_per_view"] > 0, frame
+    # Each page's CPU beside the one-line app's and the navigation frame's: every view ran to its end.
+    cpu = load["cpu_per_view"]
+    assert not cpu["errors"] and (cpu["views"], cpu["rounds"]) == (4, 2)
+    assert set(cpu["apps"]) == {"one-line app", "navigation frame", "dashboard"}
+    assert set(cpu["apps"]["dashboard"]) == {"overview", "timeline", "completion", "owners", "compare", "explorer"}
     assert not load["apps"]["dashboard"]["warm_errors"]
     assert set(load["apps"]["dashboard"]["reload"][-1]["per_page"]) == {
         "overview", "timeline", "completion", "owners", "compare", "explorer"}
