@@ -55,7 +55,8 @@ def cursor():
 # How much the dashboard keeps in memory, whatever the number of readers: datasets (one per data
 # version, day and evidence counted) and computed page parts (one per dataset and view). Both are
 # shared by every reader (st.cache_resource: no copy per script run) and bounded, so a hundred
-# different `as_of` days cost at most DATASETS_KEPT datasets. README, Performance, gives the sizes.
+# different `as_of` days cost at most DATASETS_KEPT datasets (and the QUICK_DATASETS_KEPT used last,
+# below: as a rule among them). README, Performance, gives the sizes.
 DATASETS_KEPT = 6
 PAGE_PARTS_KEPT = 300
 
