@@ -31,19 +31,21 @@ ROOT = Path(__file__).resolve().parent.parent
 # The dashboard's data pages, as their links name them ("" is the overview, the default page).
 PAGES = ("", "timeline", "completion", "owners", "compare", "explorer")
 ONE_LINE_APP = 'import streamlit as st\nst.write("Hello")\n'
-# The dashboard's frame around a one-line page: the same nine pages in a hidden navigation and the
-# sidebar's nine links carrying a query, as dashboard.py and web.navigation draw them. What any page
-# of a Streamlit app built this way pays before it draws anything of its own.
+# The dashboard's frame around a one-line page: the same nine pages, built once per session, in a
+# hidden navigation and the sidebar's nine links carrying a query, as dashboard.py and web.navigation
+# draw them. What any page of a Streamlit app built this way pays before it draws anything of its own.
 NAVIGATION_FRAME_APP = """import streamlit as st
 st.set_page_config(page_title="Frame", layout="wide")
 names = ["overview", "timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots",
          "methodology"]
-pages = [st.Page(lambda: st.write("Hello"), title=n.capitalize(), icon=":material/home:", url_path=n,
-                 default=(n == "overview")) for n in names]
+if "pages" not in st.session_state:
+    st.session_state["pages"] = [st.Page(lambda: st.write("Hello"), title=n.capitalize(), icon=":material/home:",
+                                         url_path=n, default=(n == "overview")) for n in names]
+pages = st.session_state["pages"]
 current = st.navigation(pages, position="hidden")
 with st.sidebar:
     for p in pages:
-        st.page_link(p, label=p.title, icon=p.icon, query_params={"as_of": "2026-01-01"})
+        st.page_link(p, query_params={"as_of": "2026-01-01"})
     st.divider()
 current.run()
 """
