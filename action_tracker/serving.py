@@ -8,7 +8,9 @@ before it asks `/_stcore/health`. Every page but the overview paid it: 0.07-0.1 
 HTML page it serves gets a small script that sets it: the link's path without a trailing page name
 (`/compare` -> `/`, `/tracker/compare` -> `/tracker/` behind a proxy that serves the app under
 `/tracker`). A path that ends in no page name of ours is the app's base itself, as Streamlit's own
-first guess has it. A host that already sets `window.__streamlit` keeps its own.
+first guess has it; so is a path that ends in the server's own base path (`--server.baseUrlPath`),
+even one named like a page (`/compare` is the app when it is served under `compare`). A host that
+already sets `window.__streamlit` keeps its own.
 
 Plain ASGI, so tests call it without a server; nothing from the request goes into the script.
 """
@@ -20,20 +22,26 @@ import json
 # Every page's url_path in dashboard.py (the overview is the app's base): a test keeps them equal.
 PAGE_PATHS = ("timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots", "methodology")
 
-_SCRIPT = (
-    "<script>(function () {"
-    "if (window.__streamlit) return;"
-    f"var pages = {json.dumps(list(PAGE_PATHS))};"
-    "var parts = window.location.pathname.replace(/\\/+$/, '').split('/');"
-    "if (pages.indexOf(parts[parts.length - 1]) >= 0) parts.pop();"
-    "window.__streamlit = {BACKEND_BASE_URL: window.location.origin + parts.join('/') + '/'};"
-    "})();</script>"
-).encode()
+def base_url_script(base_path: str = "") -> bytes:
+    """The script put at the start of the page's <head>; base_path: the server's baseUrlPath."""
+    base = base_path.strip("/")
+    js_text = lambda value: json.dumps(value).replace("<", "\\u003c")  # noqa: E731 (no </script> inside)
+    return (
+        "<script>(function () {"
+        "if (window.__streamlit) return;"
+        f"var pages = {js_text(list(PAGE_PATHS))}, base = {js_text(base)};"
+        "var parts = window.location.pathname.replace(/\\/+$/, '').split('/');"
+        "var rest = parts.slice(0, -1).join('/');"
+        "if (pages.indexOf(parts[parts.length - 1]) >= 0"
+        " && (!base || rest.slice(-base.length - 1) === '/' + base)) parts.pop();"
+        "window.__streamlit = {BACKEND_BASE_URL: window.location.origin + parts.join('/') + '/'};"
+        "})();</script>"
+    ).encode()
 
 
-def base_url_script() -> bytes:
-    """The script put at the start of the page's <head>."""
-    return _SCRIPT
+def _server_base_path() -> str:
+    from streamlit import config
+    return config.get_option("server.baseUrlPath") or ""
 
 
 def _is_page_request(scope) -> bool:
@@ -48,8 +56,9 @@ def _is_page_request(scope) -> bool:
 class KnownAppBase:
     """ASGI middleware: the HTML page, with base_url_script() at the start of its <head>."""
 
-    def __init__(self, app):
+    def __init__(self, app, base_path: str | None = None):
         self.app = app
+        self.script = base_url_script(_server_base_path() if base_path is None else base_path)
 
     async def __call__(self, scope, receive, send):
         if not _is_page_request(scope):
@@ -76,7 +85,7 @@ class KnownAppBase:
                 return
             html = b"".join(body)
             if b"<head>" in html:
-                html = html.replace(b"<head>", b"<head>" + _SCRIPT, 1)
+                html = html.replace(b"<head>", b"<head>" + self.script, 1)
             headers = [(k, str(len(html)).encode() if k.lower() == b"content-length" else v) for k, v in headers]
             await send({**start, "headers": headers})
             start = None

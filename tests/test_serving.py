@@ -15,7 +15,7 @@ PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body>
 
 
 def _serve(path: str, body: bytes = PAGE, content_type: bytes = b"text/html; charset=utf-8", status: int = 200,
-           method: str = "GET", chunks: int = 1, accept: bytes = b"gzip, br"):
+           method: str = "GET", chunks: int = 1, accept: bytes = b"gzip, br", app_base: str | None = None):
     """Run the middleware around an app answering `body` in `chunks` parts. Returns (status, headers,
     body as sent, the request headers the app saw)."""
     seen, sent = {}, []
@@ -34,7 +34,7 @@ def _serve(path: str, body: bytes = PAGE, content_type: bytes = b"text/html; cha
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "headers": [(b"accept-encoding", accept)]}
-    asyncio.run(serving.KnownAppBase(app)(scope, None, send))
+    asyncio.run(serving.KnownAppBase(app, app_base)(scope, None, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     data = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], start["headers"], data, seen["headers"]
@@ -62,6 +62,15 @@ def test_everything_else_passes_through_unchanged(path, content_type, status, me
     assert (got_status, body) == (status, PAGE) and dict(headers)[b"content-length"] == str(len(PAGE)).encode()
     if "." in path or "_stcore" in path or method == "HEAD":
         assert request[b"accept-encoding"] == b"gzip, br"
+
+
+def test_the_script_knows_the_server_base_path_and_keeps_it_text():
+    assert b'base = ""' in serving.base_url_script()
+    assert b'base = "tracker/app"' in serving.base_url_script("/tracker/app/")
+    script = serving.base_url_script("</script><script>alert(1)")
+    assert script.count(b"</script>") == 1 and b"\\u003c/script>" in script
+    body = _serve("/compare", app_base="compare")[2]
+    assert body == PAGE.replace(b"<head>", b"<head>" + serving.base_url_script("compare"))
 
 
 def test_the_script_knows_every_page_of_the_dashboard():
