@@ -9,8 +9,9 @@ HTML page it serves gets a small script that sets it: the link's path without a 
 (`/compare` -> `/`, `/tracker/compare` -> `/tracker/` behind a proxy that serves the app under
 `/tracker`). A path that ends in no page name of ours is the app's base itself, as Streamlit's own
 first guess has it; so is a path that ends in the server's own base path (`--server.baseUrlPath`),
-even one named like a page (`/compare` is the app when it is served under `compare`). A host that
-already sets `window.__streamlit` keeps its own.
+even one named like a page (`/compare` is the app when it is served under `compare`). A proxy that
+strips a path named like a page, unknown to the server, would be mistaken for that page: the README's
+Deployment says to serve dashboard.py then. A host that already sets `window.__streamlit` keeps its own.
 
 Plain ASGI, so tests call it without a server; nothing from the request goes into the script.
 """
