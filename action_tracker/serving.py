@@ -23,14 +23,20 @@ import json
 # Every page's url_path in dashboard.py (the overview is the app's base): a test keeps them equal.
 PAGE_PATHS = ("timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots", "methodology")
 
+
+def _js_value(value) -> str:
+    """A value as JavaScript inside a <script>: JSON, with every < escaped so nothing ends the script."""
+    return json.dumps(value).replace("<", "\\u003c")
+
+
 def base_url_script(base_path: str = "") -> bytes:
-    """The script put at the start of the page's <head>; base_path: the server's baseUrlPath."""
+    """The script put at the start of the page's <head>; base_path: the server's baseUrlPath (set by
+    whoever runs the server, not by a request)."""
     base = base_path.strip("/")
-    js_text = lambda value: json.dumps(value).replace("<", "\\u003c")  # noqa: E731 (no </script> inside)
     return (
         "<script>(function () {"
         "if (window.__streamlit) return;"
-        f"var pages = {js_text(list(PAGE_PATHS))}, base = {js_text(base)};"
+        f"var pages = {_js_value(list(PAGE_PATHS))}, base = {_js_value(base)};"
         "var parts = window.location.pathname.replace(/\\/+$/, '').split('/');"
         "var rest = parts.slice(0, -1).join('/');"
         "if (pages.indexOf(parts[parts.length - 1]) >= 0"
