@@ -102,28 +102,30 @@ _MISSING = object()
 
 
 @st.cache_resource(show_spinner=False)
-def _quick() -> dict[str, _Kept]:
-    # Inside st.cache_resource so that clearing Streamlit's caches (tests, a new store) empties it too.
-    return {"_dataset": _Kept(QUICK_DATASETS_KEPT), "others": _Kept(QUICK_OTHERS_KEPT)}
+def _stores() -> dict[str, _Kept]:
+    """Everything this process keeps by plain lookup, one Streamlit cache call a run away. Inside
+    st.cache_resource so that clearing Streamlit's caches (tests, a new store) empties it too."""
+    return {
+        "page_parts": _Kept(PAGE_PARTS_KEPT),  # computed page parts (cached)
+        # The newest dataset read for each day and evidence counted: what the next write's refresh
+        # starts from. Three: today's, with each minimum confidence; an older day is read again after a write.
+        "last_read": _Kept(3),
+        "_dataset": _Kept(QUICK_DATASETS_KEPT),  # the Streamlit caches' values, for _quickly
+        "others": _Kept(QUICK_OTHERS_KEPT),
+    }
 
 
 def _quickly(fn, *args, **hidden):
     """fn(*args, **hidden) for a function cached by Streamlit, from a plain dict when it is there.
     `hidden` are arguments Streamlit's cache does not key on (their names start with _)."""
-    kept = _quick()
-    kept = kept.get(fn.__name__) or kept["others"]
+    stores = _stores()
+    kept = stores["_dataset"] if fn.__name__ == "_dataset" else stores["others"]
     key = (fn.__name__, args)
     value = kept.peek(key, _MISSING)
     if value is _MISSING:
         value = fn(*args, **hidden)
         kept.put(key, value)
     return value
-
-
-@st.cache_resource(show_spinner=False)
-def _page_parts() -> _Kept:
-    # Inside st.cache_resource so that clearing Streamlit's caches (tests, a new store) empties it too.
-    return _Kept(PAGE_PARTS_KEPT)
 
 
 @st.cache_resource(show_spinner=False, max_entries=DATASETS_KEPT)
@@ -133,7 +135,7 @@ def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any"
     # Shared, not copied: nothing changes a Dataset in place (queries are pure). After an upload
     # the dataset of the version before is brought up to date (history.refresh_dataset), which
     # reads only the actions the upload touched.
-    last = _last_read()
+    last = _stores()["last_read"]
     cur = _connection(path).cursor()
     try:
         before = last.peek((path, as_of, min_confidence))
@@ -151,20 +153,13 @@ def _dataset(path: str, version: tuple, as_of: date, min_confidence: str = "any"
     return ds
 
 
-@st.cache_resource(show_spinner=False)
-def _last_read() -> _Kept:
-    # The newest dataset read for each day and evidence counted: what the next write's refresh starts
-    # from. Three: today's, with each minimum confidence; an older day is read again after a write.
-    return _Kept(3)
-
-
 def cached(fn, ds: Dataset, *args):
     """fn(ds, *args) (a page_data function), computed once per dataset and arguments and shared by every
     reader: a reader's script run then only draws. The arguments are plain values (strings, lists,
     Filters), told apart by their repr."""
     if not ds.key:
         return fn(ds, *args)
-    return _page_parts().get((fn.__module__, fn.__qualname__, ds.key, repr(args)), lambda: fn(ds, *args))
+    return _stores()["page_parts"].get((fn.__module__, fn.__qualname__, ds.key, repr(args)), lambda: fn(ds, *args))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

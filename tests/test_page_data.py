@@ -120,9 +120,9 @@ def test_only_the_last_datasets_are_kept_beside_streamlit_cache():
     st.cache_resource.clear()
     for day in range(10):
         web._quickly(_dataset, day)
-    kept = web._quick()["_dataset"].items
+    kept = web._stores()["_dataset"].items
     assert [args for _, args in kept] == [(8,), (9,)] == [(d,) for d in range(10 - web.QUICK_DATASETS_KEPT, 10)]
-    assert not any(name == "_dataset" for name, _ in web._quick()["others"].items)
+    assert not any(name == "_dataset" for name, _ in web._stores()["others"].items)
 
 
 def test_a_dataset_nobody_caches_is_computed_each_time(ds):
