@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import runpy
 import threading
+import time
 from collections import OrderedDict
 from datetime import date
 from pathlib import Path
@@ -351,6 +352,20 @@ def status_legend() -> None:
 def date_columns(df, columns):
     """Column config that shows dates the same way on every page."""
     return {c: st.column_config.DateColumn(c.replace("_", " "), format="DD MMM YYYY") for c in columns if c in df}
+
+
+# Streamlit's browser side draws the elements that reach it close together in one pass, so a page's
+# answer sent with twenty more elements right behind it shows only once all of them are drawn: the
+# overview's status mix 0.12-0.15 s later than alone (headline metrics, tables, sidebar widgets;
+# headless Chromium, 2 Dec 2026). A page that leads with its answer waits this long before it sends
+# the rest, and the browser draws the answer in a pass of its own. The wait takes no CPU (the run's
+# thread sleeps; other readers' runs go on); 0.03 s was too short here, 0.05-0.06 s enough.
+ANSWER_PAUSE_SECONDS = 0.06
+
+
+def let_the_answer_show() -> None:
+    """Call after the page's answer, before the rest of the page (see ANSWER_PAUSE_SECONDS)."""
+    time.sleep(ANSWER_PAUSE_SECONDS)
 
 
 def empty(message: str) -> None:

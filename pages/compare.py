@@ -9,6 +9,7 @@ cur, ds, f = web.page("Compare the plans", "compare", filters=("plan",), sidebar
 
 st.subheader("Themes by plan")
 st.markdown(web.cached(page_data.compare_matrix, ds, f, web.keep_params()))
+web.let_the_answer_show()  # the browser draws the matrix before what follows
 
 # Drawn only when opened (a lazy expander, its state in the link as ?side=true); a link naming a theme
 # or a search opens it. Closed, its widgets and each plan's list do not hold up the matrix above.

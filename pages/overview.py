@@ -13,6 +13,7 @@ total = view["total"]
 st.markdown(view["coverage"])
 # The status mix first: it answers "how far along is each plan" before anything else loads.
 st.markdown(view["status_mix"])
+web.let_the_answer_show()  # the browser draws the status mix before what follows
 web.headline_metrics(total)
 st.markdown(web.figure_links(total))
 web.claims_box(view["claims"])

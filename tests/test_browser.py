@@ -5,14 +5,16 @@ Screenshots of every page go to test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from action_tracker import queries
+from action_tracker import queries, web
 from action_tracker.build import build
 from action_tracker.db import connect
 from action_tracker.history import action_state
@@ -107,6 +109,37 @@ def test_every_page_opens(server, page, path, heading):
         page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
+
+
+async def _deltas(base: str, page_name: str) -> list[tuple[float, str]]:
+    """(arrival time, Markdown body or element kind) of every element the server sends for one page view."""
+    import websockets
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench.load import rerun
+    out = []
+    async with websockets.connect(base.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+                                  max_size=None, ping_interval=None) as ws:
+        await ws.send(rerun(page_name))
+        while True:
+            msg = ForwardMsg.FromString(await ws.recv())
+            now = time.perf_counter()
+            if msg.WhichOneof("type") == "script_finished":
+                return out
+            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                kind = element.WhichOneof("type")
+                out.append((now, element.markdown.body if kind == "markdown" else kind))
+
+
+@pytest.mark.parametrize("page_name, answer", [("", "actions by status"), ("compare", "| theme |")])
+def test_the_answer_reaches_the_browser_ahead_of_the_rest(server, page_name, answer):
+    """The browser draws what arrives together in one pass: a page's answer, sent apart, shows first."""
+    deltas = asyncio.run(_deltas(server, page_name))
+    at = next(i for i, (_, body) in enumerate(deltas) if answer in body)
+    assert at + 1 < len(deltas), "the answer is not followed by the rest of the page"
+    gap = deltas[at + 1][0] - deltas[at][0]
+    assert gap >= web.ANSWER_PAUSE_SECONDS / 2, f"the rest came {gap * 1000:.0f} ms after the answer"
 
 
 def metric(page, label: str):
