@@ -27,7 +27,7 @@ def test_synthetic_tracker_has_the_shape_asked_for(tmp_path):
 
 @pytest.mark.browser
 def test_benchmark_smoke_run(tmp_path):
-    results = main(["--scales", "tiny,seed", "--imports", "200,500", "--repeat", "1",
+    results = main(["--scales", "tiny,seed", "--imports", "200,500", "--repeat", "1", "--browser-repeat", "1",
                     "--memory-scales", "tiny", "--load-readers", "1,3", "--load-views", "6", "--load-many", "3",
                     "--load-days", "3", "--load-cpu-views", "4", "--load-cpu-rounds", "2",
                     "--out", str(tmp_path)])
