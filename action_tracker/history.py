@@ -24,6 +24,7 @@ import pyarrow as pa
 from . import settings
 from .db import arrow_frame, close_pending, fetch_one, registered
 from .frames import compact, replace_rows
+from .memory import release_duckdb_cache
 from .statuses import CLOSED, COMPLETED, IN_PROGRESS, MIN_CONFIDENCE, NO_UPDATE, OPEN
 
 # Which events count. $min_rank: 0 counts every event; 2 counts high and medium; 1 high only.
@@ -433,6 +434,11 @@ WHERE a.retired_at IS NULL
 """
 
 
+# From this many rows an upload's join gives back what DuckDB kept of its working memory (memory.py):
+# 75-100 MB at a million rows; a small upload's is not worth the flush.
+RELEASE_AFTER_ROWS = 100_000
+
+
 def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
     """For each uploaded row (row_no, action_id), the action's current state, in row order.
 
@@ -451,6 +457,8 @@ def upload_state(con, as_of: date, rows: pd.DataFrame) -> pd.DataFrame:
         arrow = con.sql(f"""SELECT u.row_no, s.* EXCLUDE (action_id), s.action_id IS NOT NULL AS known
                                 FROM upload_rows u LEFT JOIN ({sql}) s USING (action_id)""",
                         params={"as_of": as_of, "min_rank": 0}).to_arrow_table()
+    if len(rows) >= RELEASE_AFTER_ROWS:  # the join's working memory, kept by DuckDB, would be held to the end
+        release_duckdb_cache(con)
     arrow = _in_row_order(arrow, arrow.column("row_no").to_numpy())  # DuckDB's order let go before pandas
     df = arrow_frame(arrow)
     del arrow
