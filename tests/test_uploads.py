@@ -255,15 +255,31 @@ def test_a_failure_in_the_middle_of_applying_changes_nothing(con, editor, monkey
     _, preview = check(con, ("action_id,status,effective_date,note\n" + rows).encode())
     real = recording._record
 
-    def half_then_fail(c, events, progress=None, chunk=50_000):
-        real(c, events.slice(0, 20), progress, chunk=10)  # some events land inside the transaction ...
-        raise RuntimeError("disk full")                # ... then the write fails
+    def half_then_fail(c, changes, who, now, upload_id, progress=None, chunk=500_000):
+        real(c, changes.iloc[:20], who, now, upload_id, progress, chunk=10)  # some events land inside the transaction ...
+        raise RuntimeError("disk full")                                     # ... then the write fails
     monkeypatch.setattr(recording, "_record", half_then_fail)
     before = table_counts(con)
     with pytest.raises(RuntimeError, match="disk full"):
         apply(con, preview, editor)
     assert table_counts(con) == before
     assert con.execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
+
+
+def test_changes_recorded_in_several_parts_are_the_file_in_order(con, editor, monkeypatch):
+    """Each part of a large upload is made into events when its turn comes: seven parts here."""
+    rows = "".join(f"UK-R{n:02d},Completed,2025-07-{n % 28 + 1:02d},note {n}\n" for n in range(1, 41))
+    _, preview = check(con, ("action_id,status,effective_date,note\n" + rows).encode())
+    real, insert, parts = recording._record, recording.insert_events, []
+    monkeypatch.setattr(recording, "insert_events", lambda c, events: (parts.append(len(events)), insert(c, events)))
+    monkeypatch.setattr(recording, "_record", lambda *a: real(*a, chunk=6))
+    result = apply(con, preview, editor)
+    assert result.changed == 40 and parts == [6] * 6 + [4]
+    got = con.execute("""SELECT event_id, action_id, status, effective_date, note FROM status_events
+                         WHERE upload_id = ? ORDER BY event_id""", [result.upload_id]).fetchall()
+    assert [g[0] for g in got] == list(range(got[0][0], got[0][0] + 40))
+    assert [(g[1], g[2], g[3].day, g[4]) for g in got] == [
+        (f"UK-R{n:02d}", "Completed", n % 28 + 1, f"note {n}") for n in range(1, 41)]
 
 
 def test_the_same_file_again_changes_nothing_and_says_so(con, editor):
