@@ -124,7 +124,8 @@ async def _deltas(base: str, page_name: str) -> list[tuple[float, str]]:
         while True:
             msg = ForwardMsg.FromString(await ws.recv())
             now = time.perf_counter()
-            if msg.WhichOneof("type") == "script_finished":
+            if msg.WhichOneof("type") == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                assert msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY, f"{page_name or 'overview'} failed"
                 return out
             if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
