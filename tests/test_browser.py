@@ -5,7 +5,6 @@ Screenshots of every page go to test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import time
@@ -111,18 +110,19 @@ def test_every_page_opens(server, page, path, heading):
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
 
 
-async def _deltas(base: str, page_name: str) -> list[tuple[float, str]]:
-    """(arrival time, Markdown body or element kind) of every element the server sends for one page view."""
-    import websockets
+def _deltas(base: str, page_name: str) -> list[tuple[float, str]]:
+    """(arrival time, Markdown body or element kind) of every element the server sends for one page view.
+    websockets' blocking client: Playwright's sync API keeps an event loop running in this thread."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect as ws_connect
 
     from bench.load import rerun
     out = []
-    async with websockets.connect(base.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
-                                  max_size=None, ping_interval=None) as ws:
-        await ws.send(rerun(page_name))
+    with ws_connect(base.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+                    max_size=None, open_timeout=60) as ws:
+        ws.send(rerun(page_name))
         while True:
-            msg = ForwardMsg.FromString(await ws.recv())
+            msg = ForwardMsg.FromString(ws.recv(timeout=60))
             now = time.perf_counter()
             if msg.WhichOneof("type") == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 assert msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY, f"{page_name or 'overview'} failed"
@@ -136,7 +136,7 @@ async def _deltas(base: str, page_name: str) -> list[tuple[float, str]]:
 @pytest.mark.parametrize("page_name, answer", [("", "actions by status"), ("compare", "| theme |")])
 def test_the_answer_reaches_the_browser_ahead_of_the_rest(server, page_name, answer):
     """The browser draws what arrives together in one pass: a page's answer, sent apart, shows first."""
-    deltas = asyncio.run(_deltas(server, page_name))
+    deltas = _deltas(server, page_name)
     at = next(i for i, (_, body) in enumerate(deltas) if answer in body)
     assert at + 1 < len(deltas), "the answer is not followed by the rest of the page"
     gap = deltas[at + 1][0] - deltas[at][0]
