@@ -487,9 +487,15 @@ def link(page: str, query: str = "") -> str:
 
 
 def headline_metrics(total) -> None:
+    """The six headline figures in one row that wraps: each as wide as its label and value.
+
+    In st.columns(6) each figure got a sixth of the page, and at 1024 px (a laptop with the sidebar
+    open) "60 of 250" showed as "60 …" and the labels were cut. One container also sends 6 messages
+    fewer than the columns (a block per column)."""
     from .captions import headline_figures
-    for col, (name, value, why) in zip(st.columns(6), headline_figures(total)):
-        col.metric(name, value, help=why)
+    with st.container(horizontal=True):
+        for name, value, why in headline_figures(total):
+            st.metric(name, value, help=why, width="content")
 
 
 def claims_box(lines: list[str]) -> None:

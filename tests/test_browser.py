@@ -166,6 +166,20 @@ def test_overview_shows_the_numbers_of_the_store(server, page, seeded):
     expect(page.get_by_text("UK: claimed 38 of 50 · evidence here for")).to_be_visible()
 
 
+@pytest.mark.parametrize("width", [1024, 1400])
+def test_the_headline_figures_are_never_cut(browser, server, width):
+    """Each headline figure shows its whole label and value, on a laptop with the sidebar open too."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    open_url(page, server)
+    expect(metric(page, "Status known")).to_be_visible()
+    cut = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *, [data-testid="stMetricValue"]')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim())""")
+    context.close()
+    assert cut == [], f"cut at {width} px: {cut}"
+
+
 def test_an_action_shows_its_latest_evidence_above_the_fold(browser, server, seeded):
     _, state = seeded
     context = browser.new_context(viewport={"width": 1440, "height": 900})
