@@ -78,7 +78,8 @@ def gantt(ds: Dataset, f: queries.Filters, group: str, undated: bool, page: int,
     shown = timeline_shown(ds, f, group, undated, page, per_page, ids_only)
     label_today = "today" if ds.label == "live" else f"as of {ds.as_of:%d %b %Y}"
     return {"shown": len(shown),
-            "figure": charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]), label_today)}
+            "figure": charts.drawn_once(charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]),
+                                                        label_today))}
 
 
 COMPLETION_MEASURES = {"count": False, "share": True, "share of assessed": "assessed"}
@@ -92,7 +93,7 @@ def completion(ds: Dataset, plans: list[str], per: str, themes: list[str], measu
     latest = curve.sort_values("date").groupby("plan").tail(1)[
         ["plan", "date", "completed", "assessed", "actions", "completed_share", "completed_share_assessed", "due"]]
     return {"empty": False, "none_completed": int(curve["completed"].max()) == 0,
-            "figure": charts.completion(curve, share=COMPLETION_MEASURES.get(measure, "assessed")),
+            "figure": charts.drawn_once(charts.completion(curve, share=COMPLETION_MEASURES.get(measure, "assessed"))),
             "latest": latest.reset_index(drop=True)}
 
 
@@ -102,7 +103,7 @@ def owners(ds: Dataset, f: queries.Filters, role: str, leads: str, by: str) -> d
     depts = queries.departments(ds.owners) if by == "department" else None
     card = queries.owner_scorecard(state, role, leads, depts)
     return {"caption": captions.owners_caption(state, card, leads), "card": card,
-            "figure": None if card.empty else charts.owner_bars(card)}
+            "figure": None if card.empty else charts.drawn_once(charts.owner_bars(card))}
 
 
 def owner_actions(ds: Dataset, f: queries.Filters, owner: str, role: str, leads: str, by: str) -> pd.DataFrame:

@@ -220,3 +220,32 @@ def test_links_carry_on_only_a_valid_day_and_evidence(params, kept):
 def test_a_link_template_is_not_a_format_string():
     table = charts.markdown_table(pd.DataFrame({"plan": ["US"]}), links={"plan": "explorer?plan={value}&q={"})
     assert "(explorer?plan=US&q={)" in table
+
+
+@pytest.mark.parametrize("part", ["gantt", "completion", "owners"])
+def test_a_chart_is_sent_as_streamlit_would_send_its_figure_and_converted_once(seed_ds, part, monkeypatch):
+    """page_data freezes each chart in plain JSON (charts.drawn_once): what st.plotly_chart makes of it
+    (its own two steps, called here) is what it made of the figure, and it converts nothing again."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from plotly.basedatatypes import BaseFigure
+    from plotly.tools import return_figure_from_figure_or_data
+
+    def as_streamlit_sends(fig):
+        return pio.to_json(return_figure_from_figure_or_data(fig, validate_figure=True), validate=False)
+
+    f = queries.Filters()
+    view = {"gantt": lambda: page_data.gantt(seed_ds, f, "plan", True, 1, 50, False),
+            "completion": lambda: page_data.completion(seed_ds, [], "plan", [], "count"),
+            "owners": lambda: page_data.owners(seed_ds, f, "lead", list(queries.LEAD_BASES)[2], "body")}[part]()
+    frozen = view["figure"]
+    assert isinstance(frozen, charts.DrawnOnce)
+    sent = as_streamlit_sends(frozen)
+    assert sent == as_streamlit_sends(go.Figure(frozen))  # the same figure, converted the usual way
+    assert len(sent) > 1000 and '"data"' in sent
+
+    def no_conversion(self):
+        raise AssertionError("the figure was converted again")
+    monkeypatch.setattr(BaseFigure, "to_dict", no_conversion)
+    monkeypatch.setattr(go.Figure, "to_dict", no_conversion)
+    assert as_streamlit_sends(frozen) == sent
