@@ -28,6 +28,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
+TARGET_CPU_RATIO = 1.5  # issue 16: server CPU per page view at most 1.5x the one-line app's
 # The dashboard's data pages, as their links name them ("" is the overview, the default page).
 PAGES = ("", "timeline", "completion", "owners", "compare", "explorer")
 ONE_LINE_APP = 'import streamlit as st\nst.write("Hello")\n'
@@ -49,6 +50,19 @@ with st.sidebar:
     st.divider()
 current.run()
 """
+
+# What the server spends per element a page draws, here: apps that draw one kind of element many
+# times, measured in the same rounds as the one-line app; (their CPU per view - the one-line app's) /
+# count. With each page's count of elements (`count_messages`), they say where a page's CPU goes.
+ELEMENT_APPS = {
+    "markdown": (40, "import streamlit as st\nfor i in range(40):\n    st.markdown(f'Line **{i}** of the page')\n"),
+    "widget": (10, "import streamlit as st\nwith st.sidebar:\n    for i in range(10):\n"
+                   "        st.selectbox(f'Choice {i}', ['a', 'b', 'c'], key=f'k{i}', bind='query-params')\n"),
+}
+# Elements a reader sets (each registered as a widget, its value kept in the session).
+WIDGETS = {"multiselect", "selectbox", "date_input", "checkbox", "radio", "text_input", "number_input", "button",
+           "slider", "text_area", "toggle", "pills", "segmented_control", "time_input", "download_button",
+           "file_uploader", "color_picker", "chat_input"}
 
 
 @dataclass
@@ -109,6 +123,26 @@ async def view(ws, page: str, query: str = "") -> str | None:
             if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                 return f"{page}: the script did not compile"
             # FINISHED_EARLY_FOR_RERUN: a page may rerun itself (st.rerun); keep reading.
+
+
+async def count_messages(base: str, page: str) -> dict[str, int]:
+    """What a page sends on its second run in a session: its widgets, its page links, and every other
+    element and layout block (Markdown, charts, tables, columns, expanders)."""
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, ping_interval=None) as ws:
+        for _ in range(2):
+            counts = {"widgets": 0, "page_links": 0, "other": 0}
+            await ws.send(rerun(page))
+            while True:
+                msg = ForwardMsg.FromString(await ws.recv())
+                kind = msg.WhichOneof("type")
+                if kind == "delta" and msg.delta.WhichOneof("type") in ("new_element", "add_block"):
+                    element = msg.delta.new_element.WhichOneof("type") if msg.delta.HasField("new_element") else ""
+                    key = ("widgets" if element in WIDGETS else "page_links" if element == "page_link" else "other")
+                    counts[key] += 1
+                if kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    break
+    return counts
 
 
 async def reader(base: str, pages: tuple[str, ...], views: int, offset: int, run: Run, reload: bool = True,
@@ -212,8 +246,34 @@ def cpu_per_view(db: Path, apps: dict[str, tuple[Path, tuple[str, ...]]], views:
                     run = measure(base, pid, 1, views, (p,), reload=False)
                     runs.setdefault(name, {}).setdefault(p or "overview", []).append(run.row()["cpu_per_view"])
                     errors += run.errors
-    return {"views": views, "rounds": rounds, "errors": errors,
+        counts = {name: {p or "overview": asyncio.run(count_messages(base, p)) for p in pages}
+                  for name, (base, _, pages) in servers.items()}
+    return {"views": views, "rounds": rounds, "errors": errors, "messages": counts,
             "apps": {name: {p: statistics.median(v) for p, v in pages.items()} for name, pages in runs.items()}}
+
+
+def element_costs(c: dict) -> dict[str, float]:
+    """Server CPU seconds per element of each kind in ELEMENT_APPS, from cpu_per_view's figures."""
+    floor = c["apps"]["one-line app"]["overview"]
+    return {kind: (c["apps"][f"{count} x {kind}"]["overview"] - floor) / count
+            for kind, (count, _) in ELEMENT_APPS.items()}
+
+
+def where_the_time_goes(c: dict) -> list[dict]:
+    """Each page's CPU per view beside what its elements predict: the navigation frame, plus its widgets
+    at a widget's cost and its other elements at a Markdown element's (charts and tables cost more)."""
+    cost, frame = element_costs(c), c["apps"]["navigation frame"]["overview"]
+    frame_other = c["messages"]["navigation frame"]["overview"]["other"]
+    rows = []
+    for page, measured in c["apps"]["dashboard"].items():
+        n = c["messages"]["dashboard"][page]
+        # The frame's own two (the divider, which the dashboard draws too, and its page's one line,
+        # which the page's own elements replace) are in its figure already.
+        other = n["other"] - frame_other
+        rows.append({"page": page, "widgets": n["widgets"], "other": other, "page_links": n["page_links"],
+                     "predicted": frame + n["widgets"] * cost["widget"] + other * cost["markdown"],
+                     "measured": measured})
+    return rows
 
 
 def memory_per_reader(base: str, pid: int, pages: tuple[str, ...], many: int) -> dict:
@@ -270,8 +330,12 @@ def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None 
             for mode, reload in (("reload", True), ("navigate", False)):
                 app[mode] = [measure(base, pid, n, views, pages, reload).row() for n in readers]
             app["peak_mb"] = peak_mb(pid)
-    out["cpu_per_view"] = cpu_per_view(db, {"one-line app": (one_line, ("",)), "navigation frame": (frame, ("",)),
-                                            "dashboard": (ROOT / "serve.py", PAGES)}, cpu_views, cpu_rounds)
+    apps = {"one-line app": (one_line, ("",)), "navigation frame": (frame, ("",))}
+    for kind, (count, source) in ELEMENT_APPS.items():
+        script = tmp / f"{count}_{kind}.py"
+        script.write_text(source, encoding="utf-8")
+        apps[f"{count} x {kind}"] = (script, ("",))
+    out["cpu_per_view"] = cpu_per_view(db, {**apps, "dashboard": (ROOT / "serve.py", PAGES)}, cpu_views, cpu_rounds)
     actions = _actions(memory_db or db)  # before the server holds the file
     with streamlit_server(memory_db or db) as base:
         pid = server_pid(base)
@@ -338,6 +402,18 @@ def table(out: dict) -> str:
               + "; ".join(f"{p} {v:.4f} s ({v / floor:.1f}x)" for p, v in c["apps"]["dashboard"].items()),
               "", f"The dashboard's frame around a one-line page (the nine pages' navigation and sidebar links, "
               f"nothing of its own): {frame:.4f} s per view, {frame / floor:.1f}x the one-line app's."]
+    cost = element_costs(c)
+    left = TARGET_CPU_RATIO * floor - frame
+    lines += ["", f"What an element costs the server here (apps drawing {ELEMENT_APPS['markdown'][0]} Markdown "
+              f"elements, {ELEMENT_APPS['widget'][0]} widgets bound to the link; same rounds): a Markdown element "
+              f"{cost['markdown'] * 1000:.3f} ms, a widget {cost['widget'] * 1000:.3f} ms. The target leaves a page, "
+              f"beyond the frame, {TARGET_CPU_RATIO:g} x {floor:.4f} - {frame:.4f} = {left * 1000:.2f} ms: "
+              + (f"about {max(0, int(left / cost['markdown'])) if cost['markdown'] > 0 else 0} Markdown elements."
+                 if left > 0 else "nothing."),
+              "", "| page | widgets | other elements and blocks | predicted s (frame + elements x their cost) "
+              "| measured s |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {r['page']} | {r['widgets']} | {r['other']} | {r['predicted']:.4f} | {r['measured']:.4f} |"
+              for r in where_the_time_goes(c)]
     m, days = out["memory"], out["memory"]["days"]
     lines += ["", f"- memory at {m['actions']:,} actions: one reader connected {m['one_reader_mb']:.0f} MB; "
                   f"{m['many']} readers connected "
