@@ -92,9 +92,10 @@ def completion(ds: Dataset, plans: list[str], per: str, themes: list[str], measu
         return {"empty": True, "before": bool(curve.attrs.get("before"))}
     latest = curve.sort_values("date").groupby("plan").tail(1)[
         ["plan", "date", "completed", "assessed", "actions", "completed_share", "completed_share_assessed", "due"]]
+    latest = latest.reset_index(drop=True)
     return {"empty": False, "none_completed": int(curve["completed"].max()) == 0,
             "figure": charts.drawn_once(charts.completion(curve, share=COMPLETION_MEASURES.get(measure, "assessed"))),
-            "latest": latest.reset_index(drop=True)}
+            "latest": latest, "latest_grid": for_the_grid(latest)}
 
 
 def owners(ds: Dataset, f: queries.Filters, role: str, leads: str, by: str) -> dict:
@@ -102,7 +103,7 @@ def owners(ds: Dataset, f: queries.Filters, role: str, leads: str, by: str) -> d
     state = queries.filter_actions(ds.state, f, ds.as_of)
     depts = queries.departments(ds.owners) if by == "department" else None
     card = queries.owner_scorecard(state, role, leads, depts)
-    return {"caption": captions.owners_caption(state, card, leads), "card": card,
+    return {"caption": captions.owners_caption(state, card, leads), "card": card, "card_grid": for_the_grid(card),
             "figure": None if card.empty else charts.drawn_once(charts.owner_bars(card))}
 
 
@@ -141,12 +142,31 @@ def titles(ds: Dataset) -> dict[str, str]:
     return dict(zip(ds.state["action_id"], ds.state["title"]))
 
 
+def for_the_grid(df: pd.DataFrame):
+    """The Arrow table st.dataframe makes of `df` (pa.Table.from_pandas, as Streamlit does), made once
+    for every view that shows it: given a DataFrame, Streamlit converts it on every run, 0.6-1.0 ms of
+    server CPU per table and view (py-spy, 2 Dec 2026). A frame Arrow cannot take as it is stays a
+    DataFrame, for Streamlit to mend its column types as it does."""
+    import pyarrow as pa
+    try:
+        return pa.Table.from_pandas(df)
+    except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return df
+
+
+# The explorer's columns on a phone: its width holds three; the action's own view has the rest.
+PHONE_COLUMNS = ["action", "title", "status"]
+
+
 def explorer(ds: Dataset, f: queries.Filters) -> dict:
-    """The explorer's list: the ids that match (sorted, for the picker: a Series) and the table that shows them."""
+    """The explorer's list: the ids that match (sorted, for the picker: a Series), the table that shows
+    them, and that table for the grid (on a phone, its first columns)."""
     state = ds.state[[c for c in EXPLORER_COLUMNS if c in ds.state.columns]]  # fewer columns to filter
     found = queries.filter_actions(state, f, ds.as_of)
-    return {"ids": found["action_id"].sort_values(ignore_index=True),
-            "table": None if found.empty else queries.explorer_rows(found)}
+    table = None if found.empty else queries.explorer_rows(found)
+    return {"ids": found["action_id"].sort_values(ignore_index=True), "table": table,
+            "grid": None if table is None else for_the_grid(table),
+            "phone_grid": None if table is None else for_the_grid(table[PHONE_COLUMNS])}
 
 
 # What the explorer's filters read and its table shows.

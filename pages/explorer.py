@@ -52,10 +52,9 @@ if found["table"] is None:
     web.empty("No action matches these filters. Remove a filter in the sidebar, or shorten the search.")
 else:
     table = found["table"]
-    phone = web.is_phone()
-    if phone:  # a phone's width holds three columns; the action's own view has the rest
-        table = table[["action", "title", "status"]]
-    st.dataframe(table, hide_index=True, key="actions_table", height=min(38 * len(table) + 40, 560),
+    phone = web.is_phone()  # a phone's width holds three columns (page_data.PHONE_COLUMNS)
+    st.dataframe(found["phone_grid" if phone else "grid"], hide_index=True, key="actions_table",
+                 height=min(38 * len(table) + 40, 560),
                  on_select=web.open_selected_action(table["action"]), selection_mode="single-row",
                  column_config={
                      "action": st.column_config.TextColumn("action", width=72 if phone else 78),

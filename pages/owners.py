@@ -21,7 +21,7 @@ if card.empty:
     web.empty("No owner is named for these actions.")
     st.stop()
 st.plotly_chart(view["figure"], key="owner_chart")
-st.dataframe(card, hide_index=True, key="owner_table", column_config={
+st.dataframe(view["card_grid"], hide_index=True, key="owner_table", column_config={
     "assessed": st.column_config.NumberColumn("status known", help="Actions with a reported status"),
     "overdue": st.column_config.NumberColumn("overdue", help="Reported open and past the due date"),
     "past_due_no_update": st.column_config.NumberColumn("past due, no update"),

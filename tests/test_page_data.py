@@ -249,3 +249,32 @@ def test_a_chart_is_sent_as_streamlit_would_send_its_figure_and_converted_once(s
     monkeypatch.setattr(BaseFigure, "to_dict", no_conversion)
     monkeypatch.setattr(go.Figure, "to_dict", no_conversion)
     assert as_streamlit_sends(frozen) == sent
+
+
+@pytest.mark.parametrize("part", ["owners", "completion", "explorer", "explorer on a phone"])
+def test_a_table_is_sent_as_streamlit_would_send_its_frame(seed_ds, part):
+    """page_data gives each grid its Arrow table, made once: the bytes st.dataframe sends for it are
+    those it makes of the DataFrame on every run."""
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    f = queries.Filters()
+    if part == "owners":
+        view = page_data.owners(seed_ds, f, "lead", list(queries.LEAD_BASES)[2], "body")
+        frame, grid = view["card"], view["card_grid"]
+    elif part == "completion":
+        view = page_data.completion(seed_ds, [], "plan", [], "count")
+        frame, grid = view["latest"], view["latest_grid"]
+    else:
+        view = page_data.explorer(seed_ds, f)
+        phone = part.endswith("phone")
+        frame = view["table"][page_data.PHONE_COLUMNS] if phone else view["table"]
+        grid = view["phone_grid" if phone else "grid"]
+    assert isinstance(grid, pa.Table) and grid.num_rows == len(frame) > 3
+    assert (dataframe_util.convert_arrow_table_to_arrow_bytes(grid)
+            == dataframe_util.convert_pandas_df_to_arrow_bytes(frame))
+
+
+def test_a_frame_arrow_cannot_take_stays_a_frame_for_streamlit_to_mend():
+    mixed = pd.DataFrame({"value": [1, "one", 2.5]})  # mixed types: Arrow refuses the column
+    assert page_data.for_the_grid(mixed) is mixed
