@@ -159,12 +159,12 @@ PHONE_COLUMNS = ["action", "title", "status"]
 
 
 def explorer(ds: Dataset, f: queries.Filters) -> dict:
-    """The explorer's list: the ids that match (sorted, for the picker: a Series), the table that shows
-    them, and that table for the grid (on a phone, its first columns)."""
+    """The explorer's list: the ids that match (sorted, for the picker: a plain list, which it slices on
+    every run), the table that shows them, and that table for the grid (on a phone, its first columns)."""
     state = ds.state[[c for c in EXPLORER_COLUMNS if c in ds.state.columns]]  # fewer columns to filter
     found = queries.filter_actions(state, f, ds.as_of)
     table = None if found.empty else queries.explorer_rows(found)
-    return {"ids": found["action_id"].sort_values(ignore_index=True), "table": table,
+    return {"ids": found["action_id"].sort_values(ignore_index=True).tolist(), "table": table,
             "grid": None if table is None else for_the_grid(table),
             "phone_grid": None if table is None else for_the_grid(table[PHONE_COLUMNS])}
 

@@ -19,7 +19,6 @@ from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from . import charts, history, memory, page_data, queries, views
@@ -630,7 +629,7 @@ def compare_choice(choices: list[str], titles: dict[str, str]) -> str:
 PICKER_LIMIT = 1_000
 
 
-def action_picker(ds: Dataset, offered) -> str | None:
+def action_picker(ds: Dataset, offered: list[str]) -> str | None:
     """"Open an action": searches ids and title words, and keeps the choice in the link (?action=UK-R01).
     Not bound to the URL by Streamlit, since a bound widget cannot show titles beside ids; the link and
     the widget are kept in step here. An unknown id in the link is named in a warning.
@@ -645,7 +644,7 @@ def action_picker(ds: Dataset, offered) -> str | None:
     elif raw and st.session_state.get("action") != raw and not st.session_state.get("_action_picked"):
         st.session_state["action"] = raw  # a link opened, or the table's row clicked
     current = st.session_state.get("action")
-    options = list(pd.Series(offered).head(PICKER_LIMIT))
+    options = offered[:PICKER_LIMIT]  # a copy: the list is shared by every reader of this view
     if current in titles and current not in options:
         options.append(current)
     more = f" (the first {PICKER_LIMIT:,} of {len(offered):,} that match: narrow them with the filters)" \
