@@ -498,3 +498,29 @@ def test_open_an_action_by_its_title_words_and_the_link_follows(seed_db):
     assert any("UK-R04: Establish AI Growth Zones" in s.value for s in at.subheader)
     table = at.dataframe[-1].value
     assert list(table.columns) == ["action", "title", "status", "due", "past due", "lead owner"]
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/timeline.py", "pages/compare.py"])
+def test_a_view_already_computed_takes_no_cursor(seed_db, page, monkeypatch):
+    """A run that finds all it draws in memory queries nothing, and so takes no cursor (web._RunCursor)."""
+    from action_tracker import web
+    open_page(page)  # computes and keeps the view
+    taken = []
+    real = web._RunCursor.__getattr__
+    monkeypatch.setattr(web._RunCursor, "__getattr__", lambda self, name: taken.append(name) or real(self, name))
+    at = open_page(page)
+    assert not at.exception and taken == []
+    open_page("pages/explorer.py", action="UK-R24")  # an action's history is read from the store each time
+    assert "execute" in taken
+
+
+def test_a_run_cursor_is_taken_once_at_the_first_query(small_db):
+    from action_tracker import web
+    from action_tracker.db import connect
+    con = connect(small_db)
+    run = web._RunCursor(con)
+    assert run._cur is None
+    assert run.execute("SELECT 42").fetchone() == (42,)
+    first = run._cur
+    assert first is not None and run.execute("SELECT 1").fetchone() == (1,) and run._cur is first
+    con.close()
