@@ -370,7 +370,7 @@ def arguments(argv=None) -> argparse.Namespace:
     ap.add_argument("--load-many", type=int, default=40, help="readers connected at once for memory per reader")
     ap.add_argument("--load-days", type=int, default=100, help="different as_of days asked for")
     ap.add_argument("--load-cpu-views", type=int, default=100, help="views per measurement of a page's CPU")
-    ap.add_argument("--load-cpu-rounds", type=int, default=3, help="rounds of those, the apps in turn")
+    ap.add_argument("--load-cpu-rounds", type=int, default=5, help="rounds of those, the apps in turn")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     return ap.parse_args(argv)
 

@@ -50,7 +50,7 @@ def test_benchmark_smoke_run(tmp_path):
     assert all(r["cpu_per_view"] > 0 for r in load["apps"]["dashboard"]["navigate"])
     # Each page's CPU beside the one-line app's and the navigation frame's: every view ran to its end.
     cpu = load["cpu_per_view"]
-    assert not cpu["errors"] and (cpu["views"], cpu["rounds"]) == (4, 2)
+    assert not cpu["errors"] and (cpu["views"], cpu["small_app_views"], cpu["rounds"]) == (4, 12, 2)
     assert set(cpu["apps"]) == {"one-line app", "navigation frame", "40 x markdown", "10 x widget", "dashboard"}
     # What each page draws, counted from its messages: the nine page links, the sidebar's widgets.
     messages = cpu["messages"]
