@@ -1,5 +1,6 @@
-"""What serve.py adds to Streamlit's own server: the browser is told where the app lives, and the
-server sends small messages at once (send_small_messages_at_once, at the end).
+"""What serve.py adds to Streamlit's own server: the browser is told where the app lives, the
+server sends small messages at once (send_small_messages_at_once), and a script run's messages reach
+the server's event loop in batches (script_events_in_batches, at the end).
 
 A page opened by its own link (`/compare`, `/explorer?id=…`) first asks `/compare/_stcore/health`,
 in case the app itself lives at `/compare`; that answers 404, and Streamlit's frontend waits 100 ms
@@ -19,10 +20,14 @@ Plain ASGI, so tests call it without a server; nothing from the request goes int
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 import os
 import socket
 import stat
+import threading
+from collections import deque
 
 # Every page's url_path in dashboard.py (the overview is the app's base): a test keeps them equal.
 PAGE_PATHS = ("timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots", "methodology")
@@ -148,3 +153,83 @@ class SmallMessagesAtOnce:
         if scope["type"] == "lifespan":
             send_small_messages_at_once()
         return await self.app(scope, receive, send)
+
+
+# What AppSession._on_scriptrunner_event takes (Streamlit 1.67), after self: what the batches carry.
+SCRIPT_EVENT_FIELDS = ("sender", "event", "forward_msg", "exception", "client_state", "page_script_hash",
+                       "fragment_ids_this_run", "pages", "run_descriptor")
+
+
+def script_events_in_batches(session_class=None) -> bool:
+    """Hand a script run's events (each element it draws, its start and its end) to the server's event
+    loop in batches, not one wake-up each; returns whether it is in place.
+
+    Streamlit's session schedules every event of its script thread on the event loop by itself
+    (`call_soon_threadsafe`): a write to the loop's wake-up socket, and the loop thread taking the GIL
+    from the script, for each of a page's 25-45 messages. py-spy on the timeline, 2 Dec 2026: 14% of
+    the script thread's time in that write. Here a session's events wait in a queue of its own, in
+    order, and one callback on the loop hands over all that arrived meanwhile; a script event that
+    finds the queue empty schedules it. Each event is handled as before, by the session's own
+    handler, in the same order. A/B on two servers at once (four runs of 4-8 rounds of 100 views, 3 Dec
+    2026): server CPU per view of the overview, the page with most messages, 8.5-9.0 -> 7.55-8.3 ms in
+    every run; timeline and explorer 0.35 ms less on average (even in one run of four), compare 0.15.
+    A small gain, mostly the wake-up socket's system calls: the loop thread waits for the GIL anyway.
+
+    This replaces a private method, so it checks that the method still takes what it did in the
+    Streamlit this project pins; otherwise it logs why and leaves Streamlit as it is."""
+    if session_class is None:
+        from streamlit.runtime.app_session import AppSession as session_class
+    original = getattr(session_class, "_on_scriptrunner_event", None)
+    if getattr(original, "in_batches", False):
+        return True
+    try:
+        fields = tuple(inspect.signature(original).parameters)[1:]
+    except (TypeError, ValueError):
+        fields = ()
+    needed = ("_handle_scriptrunner_event_on_event_loop", "_call_soon_on_event_loop")
+    if fields != SCRIPT_EVENT_FIELDS or not all(callable(getattr(session_class, n, None)) for n in needed):
+        logging.getLogger(__name__).warning(
+            "Streamlit's AppSession has changed (%s takes %s): script events go one by one, as Streamlit "
+            "sends them", "_on_scriptrunner_event", fields)
+        return False
+    session_class._on_scriptrunner_event = _queue_script_event
+    return True
+
+
+_SCRIPT_EVENTS_LOCK = threading.Lock()
+
+
+def _queue_script_event(self, sender, event, forward_msg=None, exception=None, client_state=None,
+                        page_script_hash=None, fragment_ids_this_run=None, pages=None, run_descriptor=None) -> None:
+    """AppSession._on_scriptrunner_event, in batches: queued, and a hand-over scheduled if none is."""
+    item = (sender, event, forward_msg, exception, client_state, page_script_hash, fragment_ids_this_run, pages,
+            run_descriptor)
+    with _SCRIPT_EVENTS_LOCK:
+        queue = self.__dict__.setdefault("_script_events", deque())
+        queue.append(item)
+        if len(queue) > 1:  # a hand-over is scheduled or at work: it takes this one too
+            return
+    self._call_soon_on_event_loop(lambda: _hand_over(self))
+
+
+_queue_script_event.in_batches = True
+
+
+def _hand_over(session) -> None:
+    """On the event loop: every queued event, in order. Each stays queued while it is handled, so an
+    event that arrives meanwhile knows a hand-over is at work."""
+    queue = session.__dict__["_script_events"]
+    more = True
+    while more:
+        try:
+            session._handle_scriptrunner_event_on_event_loop(*queue[0])
+        except BaseException:
+            with _SCRIPT_EVENTS_LOCK:
+                queue.popleft()
+                more = bool(queue)
+            if more:  # the rest still goes, in order, as when each event had its own callback
+                session._call_soon_on_event_loop(lambda: _hand_over(session))
+            raise
+        with _SCRIPT_EVENTS_LOCK:
+            queue.popleft()
+            more = bool(queue)

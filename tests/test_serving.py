@@ -126,3 +126,127 @@ def test_serve_py_uses_both_middlewares():
     tree = ast.parse((ROOT / "serve.py").read_text(encoding="utf-8"))
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     assert {"KnownAppBase", "SmallMessagesAtOnce"} <= names
+
+
+class _Session:
+    """The three methods of Streamlit's AppSession that script_events_in_batches touches, as they are in
+    the Streamlit this project pins (the next test checks that), on an event loop of the test's own."""
+
+    def __init__(self, loop, fail_on=None):
+        self.loop, self.fail_on, self.handled, self.scheduled = loop, fail_on, [], 0
+
+    def _on_scriptrunner_event(self, sender, event, forward_msg=None, exception=None, client_state=None,
+                               page_script_hash=None, fragment_ids_this_run=None, pages=None, run_descriptor=None):
+        self._call_soon_on_event_loop(lambda: self._handle_scriptrunner_event_on_event_loop(
+            sender, event, forward_msg, exception, client_state, page_script_hash, fragment_ids_this_run, pages,
+            run_descriptor))
+
+    def _call_soon_on_event_loop(self, callback):
+        self.scheduled += 1
+        self.loop.call_soon_threadsafe(callback)
+
+    def _handle_scriptrunner_event_on_event_loop(self, sender, event, forward_msg, *rest):
+        if event == self.fail_on:
+            raise RuntimeError(f"cannot handle {event}")
+        self.handled.append((event, forward_msg, rest[-1]))
+
+
+def _events_from_a_thread(session, events):
+    """Send each event as a script thread does, from a thread of its own, and wait for it to end."""
+    import threading
+
+    def run():
+        for i in events:
+            session._on_scriptrunner_event(None, i, forward_msg=f"msg {i}", run_descriptor="run 1")
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+
+
+def _run_loop_until_quiet(loop):
+    loop.run_until_complete(asyncio.sleep(0.05))
+
+
+@pytest.fixture
+def batched_session_class():
+    class Session(_Session):
+        pass
+    assert serving.script_events_in_batches(Session) is True
+    return Session
+
+
+def test_a_script_runs_events_reach_the_loop_in_one_hand_over_and_in_order(batched_session_class):
+    loop = asyncio.new_event_loop()
+    try:
+        session = batched_session_class(loop)
+        _events_from_a_thread(session, range(200))  # the loop is not running: all 200 wait
+        assert session.scheduled == 1  # one wake-up, not 200
+        _run_loop_until_quiet(loop)
+        assert session.handled == [(i, f"msg {i}", "run 1") for i in range(200)]
+        _events_from_a_thread(session, range(200, 203))  # the queue emptied: the next event schedules again
+        _run_loop_until_quiet(loop)
+        assert session.scheduled == 2 and [h[0] for h in session.handled[-3:]] == [200, 201, 202]
+    finally:
+        loop.close()
+
+
+def test_events_from_the_loop_itself_keep_their_order_with_a_callback_scheduled_after_them(batched_session_class):
+    """Streamlit's handle_backmsg_exception sends three events, then schedules the exception message
+    itself, which must come after them."""
+    loop = asyncio.new_event_loop()
+    try:
+        session, order = batched_session_class(loop), []
+        for i in range(3):
+            session._on_scriptrunner_event(None, i)
+        session._call_soon_on_event_loop(lambda: order.append(list(session.handled)))
+        _run_loop_until_quiet(loop)
+        assert [h[0] for h in order[0]] == [0, 1, 2]
+    finally:
+        loop.close()
+
+
+def test_an_event_whose_handling_fails_does_not_hold_back_the_rest(batched_session_class):
+    loop = asyncio.new_event_loop()
+    errors = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context["exception"]))
+    try:
+        session = batched_session_class(loop, fail_on=3)
+        _events_from_a_thread(session, range(6))
+        _run_loop_until_quiet(loop)
+        assert [h[0] for h in session.handled] == [0, 1, 2, 4, 5]
+        assert [str(e) for e in errors] == ["cannot handle 3"]  # raised where Streamlit's callback would
+        _events_from_a_thread(session, [6])
+        _run_loop_until_quiet(loop)
+        assert session.handled[-1][0] == 6
+    finally:
+        loop.close()
+
+
+def test_batches_are_put_in_place_once_and_only_where_streamlit_is_as_pinned(caplog):
+    from streamlit.runtime.app_session import AppSession
+
+    class Session(_Session):
+        pass
+    assert serving.script_events_in_batches(Session) and serving.script_events_in_batches(Session)
+    in_place = Session._on_scriptrunner_event
+    assert serving.script_events_in_batches(Session) and Session._on_scriptrunner_event is in_place
+
+    class Changed(_Session):
+        def _on_scriptrunner_event(self, sender, event, forward_msg=None, new_field=None):
+            pass
+    before = Changed._on_scriptrunner_event
+    assert serving.script_events_in_batches(Changed) is False
+    assert Changed._on_scriptrunner_event is before and "has changed" in caplog.text
+    # The Streamlit in requirements.txt takes exactly what the batches carry.
+    import inspect
+    real = AppSession.__dict__["_on_scriptrunner_event"]
+    fields = tuple(inspect.signature(real).parameters)[1:]
+    assert getattr(real, "in_batches", False) or fields == serving.SCRIPT_EVENT_FIELDS
+    assert all(callable(getattr(AppSession, n)) for n in ("_handle_scriptrunner_event_on_event_loop",
+                                                          "_call_soon_on_event_loop"))
+
+
+def test_serve_py_puts_the_batches_in_place():
+    tree = ast.parse((ROOT / "serve.py").read_text(encoding="utf-8"))
+    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert "script_events_in_batches" in calls
