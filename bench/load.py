@@ -35,7 +35,7 @@ ONE_LINE_APP = 'import streamlit as st\nst.write("Hello")\n'
 # The dashboard's frame around a one-line page: the same nine pages, built once per session, in a
 # hidden navigation and the sidebar's nine links carrying a query, as dashboard.py and web.navigation
 # draw them. What any page of a Streamlit app built this way pays before it draws anything of its own.
-NAVIGATION_FRAME_APP = """import streamlit as st
+_NAVIGATION = """import streamlit as st
 st.set_page_config(page_title="Frame", layout="wide")
 names = ["overview", "timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots",
          "methodology"]
@@ -44,12 +44,15 @@ if "pages" not in st.session_state:
                                          url_path=n, default=(n == "overview")) for n in names]
 pages = st.session_state["pages"]
 current = st.navigation(pages, position="hidden")
-with st.sidebar:
+"""
+NAVIGATION_FRAME_APP = _NAVIGATION + """with st.sidebar:
     for p in pages:
         st.page_link(p, query_params={"as_of": "2026-01-01"})
     st.divider()
 current.run()
 """
+# The same without the sidebar's links: what Streamlit's navigation of nine pages costs by itself.
+NAVIGATION_ONLY_APP = _NAVIGATION + "current.run()\n"
 
 # What the server spends per element a page draws, here: apps that draw one kind of element many
 # times, measured in the same rounds as the one-line app; (their CPU per view - the one-line app's) /
@@ -340,7 +343,10 @@ def bench_load(db: Path, readers: list[int], views: int, memory_db: Path | None 
             for mode, reload in (("reload", True), ("navigate", False)):
                 app[mode] = [measure(base, pid, n, views, pages, reload).row() for n in readers]
             app["peak_mb"] = peak_mb(pid)
-    apps = {"one-line app": (one_line, ("",)), "navigation frame": (frame, ("",))}
+    navigation = tmp / "navigation_only.py"
+    navigation.write_text(NAVIGATION_ONLY_APP, encoding="utf-8")
+    apps = {"one-line app": (one_line, ("",)), "navigation frame": (frame, ("",)),
+            "navigation only": (navigation, ("",))}
     for kind, (count, source) in ELEMENT_APPS.items():
         script = tmp / f"{count}_{kind}.py"
         script.write_text(source, encoding="utf-8")
@@ -407,13 +413,15 @@ def table(out: dict) -> str:
                               for p in pages)]
     d, c = out["apps"]["dashboard"], out["cpu_per_view"]
     floor = c["apps"]["one-line app"]["overview"] or float("nan")
-    frame = c["apps"]["navigation frame"]["overview"]
+    frame, nav = c["apps"]["navigation frame"]["overview"], c["apps"]["navigation only"]["overview"]
     lines += ["", f"Server CPU per view of each page alone (one reader; median of {c['rounds']} rounds of "
               f"{c['views']} views, {c['small_app_views']} for the small apps, the apps in turn), next to the "
               f"one-line app's {floor:.4f} s: "
               + "; ".join(f"{p} {v:.4f} s ({v / floor:.1f}x)" for p, v in c["apps"]["dashboard"].items()),
               "", f"The dashboard's frame around a one-line page (the nine pages' navigation and sidebar links, "
-              f"nothing of its own): {frame:.4f} s per view, {frame / floor:.1f}x the one-line app's."]
+              f"nothing of its own): {frame:.4f} s per view, {frame / floor:.1f}x the one-line app's. Of it, "
+              f"Streamlit's navigation of the nine pages alone (hidden, no links) {nav:.4f} s ({nav / floor:.2f}x), "
+              f"and the nine sidebar links {(frame - nav) / 9 * 1000:.3f} ms each."]
     cost = element_costs(c)
     left = TARGET_CPU_RATIO * floor - frame
     lines += ["", f"What an element costs the server here (apps drawing {ELEMENT_APPS['markdown'][0]} Markdown "

@@ -51,11 +51,15 @@ def test_benchmark_smoke_run(tmp_path):
     # Each page's CPU beside the one-line app's and the navigation frame's: every view ran to its end.
     cpu = load["cpu_per_view"]
     assert not cpu["errors"] and (cpu["views"], cpu["small_app_views"], cpu["rounds"]) == (4, 12, 2)
-    assert set(cpu["apps"]) == {"one-line app", "navigation frame", "40 x markdown", "10 x widget", "dashboard"}
+    assert set(cpu["apps"]) == {"one-line app", "navigation frame", "navigation only", "40 x markdown", "10 x widget",
+                                "dashboard"}
     # What each page draws, counted from its messages: the nine page links, the sidebar's widgets.
     messages = cpu["messages"]
     assert messages["40 x markdown"]["overview"] == {"widgets": 0, "page_links": 0, "other": 40}
     assert messages["10 x widget"]["overview"]["widgets"] == 10
+    assert messages["navigation frame"]["overview"]["page_links"] == 9
+    assert messages["navigation only"]["overview"] == {"widgets": 0, "page_links": 0, "other": 1}
+    assert "Streamlit's navigation of the nine pages alone" in load_module.table(load)
     assert all(n["page_links"] == 9 and n["widgets"] >= 3 for n in messages["dashboard"].values())
     assert messages["dashboard"]["timeline"]["widgets"] > messages["dashboard"]["compare"]["widgets"]
     assert [r["page"] for r in load_module.where_the_time_goes(cpu)] == list(cpu["apps"]["dashboard"])
