@@ -446,7 +446,7 @@ def table(out: dict) -> str:
 
 
 def _datasets_kept() -> int:
-    from action_tracker.web import DATASETS_KEPT, QUICK_DATASETS_KEPT
+    from action_tracker.web.data import DATASETS_KEPT, QUICK_DATASETS_KEPT
     return DATASETS_KEPT + QUICK_DATASETS_KEPT  # the last used, kept for plain lookup too: as a rule among the six
 
 

@@ -79,7 +79,7 @@ def test_completion_line_through_its_change_points_is_the_daily_line(ds):
 
 
 def test_page_parts_are_kept_up_to_a_bound_most_recent_first():
-    kept, calls = web._Kept(2), []
+    kept, calls = web.data._Kept(2), []
 
     def compute(v):
         calls.append(v)
@@ -103,11 +103,11 @@ def test_streamlit_cache_hits_are_kept_by_plain_lookup_and_emptied_with_streamli
         return [path]
 
     st.cache_resource.clear()
-    first = web._quickly(opened, "a.duckdb", _handle=object())
+    first = web.data._quickly(opened, "a.duckdb", _handle=object())
     opened.clear()  # Streamlit's own copy gone: the plain one still answers, without computing
-    assert web._quickly(opened, "a.duckdb", _handle=object()) is first and calls == ["a.duckdb"]
+    assert web.data._quickly(opened, "a.duckdb", _handle=object()) is first and calls == ["a.duckdb"]
     st.cache_resource.clear()  # what tests and a new store do: both copies go
-    assert web._quickly(opened, "a.duckdb") is not first and calls == ["a.duckdb", "a.duckdb"]
+    assert web.data._quickly(opened, "a.duckdb") is not first and calls == ["a.duckdb", "a.duckdb"]
 
 
 def test_only_the_last_datasets_are_kept_beside_streamlit_cache():
@@ -119,10 +119,10 @@ def test_only_the_last_datasets_are_kept_beside_streamlit_cache():
 
     st.cache_resource.clear()
     for day in range(10):
-        web._quickly(_dataset, day)
-    kept = web._stores()["_dataset"].items
-    assert [args for _, args in kept] == [(8,), (9,)] == [(d,) for d in range(10 - web.QUICK_DATASETS_KEPT, 10)]
-    assert not any(name == "_dataset" for name, _ in web._stores()["others"].items)
+        web.data._quickly(_dataset, day)
+    kept = web.data._stores()["_dataset"].items
+    assert [args for _, args in kept] == [(8,), (9,)] == [(d,) for d in range(10 - web.data.QUICK_DATASETS_KEPT, 10)]
+    assert not any(name == "_dataset" for name, _ in web.data._stores()["others"].items)
 
 
 def test_a_dataset_nobody_caches_is_computed_each_time(ds):

@@ -162,7 +162,7 @@ def test_explorer_draws_its_filters_last_and_still_follows_the_link(small_db, pa
 
 def test_explorer_picker_offers_a_bounded_list_and_still_opens_any_action(small_db, monkeypatch):
     from action_tracker import web
-    monkeypatch.setattr(web, "PICKER_LIMIT", 3)  # each session keeps its widgets' options: bounded
+    monkeypatch.setattr(web.widgets, "PICKER_LIMIT", 3)  # each session keeps its widgets' options: bounded
     at = open_page("pages/explorer.py", action="BB-2")
     picker = at.selectbox(key="action")
     assert picker.options[:3] == ["AA-1 · Train teachers", "AA-2 · Fund scholarships", "AA-3 · Build compute"]
@@ -502,12 +502,12 @@ def test_open_an_action_by_its_title_words_and_the_link_follows(seed_db):
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/timeline.py", "pages/compare.py"])
 def test_a_view_already_computed_takes_no_cursor(seed_db, page, monkeypatch):
-    """A run that finds all it draws in memory queries nothing, and so takes no cursor (web._RunCursor)."""
+    """A run that finds all it draws in memory queries nothing, and so takes no cursor (web.data._RunCursor)."""
     from action_tracker import web
     open_page(page)  # computes and keeps the view
     taken = []
-    real = web._RunCursor.__getattr__
-    monkeypatch.setattr(web._RunCursor, "__getattr__", lambda self, name: taken.append(name) or real(self, name))
+    real = web.data._RunCursor.__getattr__
+    monkeypatch.setattr(web.data._RunCursor, "__getattr__", lambda self, name: taken.append(name) or real(self, name))
     at = open_page(page)
     assert not at.exception and taken == []
     open_page("pages/explorer.py", action="UK-R24")  # an action's history is read from the store each time
@@ -518,7 +518,7 @@ def test_a_run_cursor_is_taken_once_at_the_first_query(small_db):
     from action_tracker import web
     from action_tracker.db import connect
     con = connect(small_db)
-    run = web._RunCursor(con)
+    run = web.data._RunCursor(con)
     assert run._cur is None
     assert run.execute("SELECT 42").fetchone() == (42,)
     first = run._cur

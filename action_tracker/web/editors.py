@@ -1,0 +1,95 @@
+"""Who is asking and may they write: sign-in for editors, the sign-in throttle and snapshot rate
+limit, the client's id, and republishing the public edition after an upload. The page only decides
+what to show: every write checks the credentials again on the server.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..text import md
+
+
+def editor_secrets() -> dict[str, str]:
+    """Editors from .streamlit/secrets.toml ([editors] name = "password"), if the file has any."""
+    try:
+        return dict(st.secrets.get("editors", {}))
+    except Exception:  # no secrets file: Streamlit raises rather than return empty
+        return {}
+
+
+def sign_in(secrets: dict[str, str]):
+    """The editor's credentials for this session, asking for them when needed; None if not signed in.
+
+    The page only decides what to show: every write checks these credentials again on the server.
+    """
+    from .. import auth
+    if auth.local_editing():
+        name = st.sidebar.text_input("Your name (recorded with your changes)", value="local editor", key="editor_name")
+        return auth.Credentials(name or "local editor")
+    cred = st.session_state.get("editor_credentials")
+    if cred is not None:
+        st.sidebar.success(f"Signed in as {cred.name}")
+        if st.sidebar.button("Sign out"):
+            del st.session_state["editor_credentials"]
+            st.rerun()
+        return cred
+    st.markdown("**Editors sign in to upload updates.**")
+    name = st.text_input("Editor name", key="sign_in_name")
+    password = st.text_input("Password", type="password", key="sign_in_password")
+    if st.button("Sign in", key="sign_in"):
+        keys = (f"editor:{name.strip().lower()}", f"client:{client_id()}")
+        throttle = _sign_in_throttle()
+        wait = throttle.wait(*keys)
+        if wait > 0:  # refused before the password is even compared
+            st.error(f"Too many failed sign-ins: try again in {int(wait) + 1} seconds.")
+            return None
+        candidate = auth.Credentials(name, password)
+        try:
+            auth.require_editor(candidate, secrets)
+        except auth.PermissionDenied as e:
+            throttle.failed(*keys)
+            st.error(md(str(e)))
+            return None
+        throttle.succeeded(*keys)
+        st.session_state["editor_credentials"] = candidate
+        st.rerun()
+    return None
+
+
+@st.cache_resource
+def _sign_in_throttle():
+    from ..limits import SignInThrottle
+    return SignInThrottle()
+
+
+@st.cache_resource
+def _snapshot_rate():
+    from ..limits import RateLimit
+    return RateLimit()
+
+
+def client_id() -> str:
+    """Who is asking, as well as a server can tell: the client's address, else this session."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # not every Streamlit context has one (tests, some proxies)
+        ip = None
+    if ip:
+        return ip
+    return st.session_state.setdefault("_client_id", __import__("secrets").token_hex(8))
+
+
+def republish(cur) -> None:
+    """Republish the public edition after an upload, when ACTION_TRACKER_PUBLISH_DIR is set (off by default)."""
+    from ..settings import current
+    target = current().publish_dir
+    if target is None:
+        return
+    from ..publish import publish
+    try:
+        counts = publish(cur, target)
+    except Exception as e:  # the upload stands; say what went wrong with the site
+        st.warning(f"The public edition could not be republished: {md(str(e))}", icon="⚠️")
+    else:
+        st.info(f"The public edition in {md(str(target))} was republished ({counts['files']} files).", icon="🌐")
