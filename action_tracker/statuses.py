@@ -8,6 +8,8 @@ no update" are never stored: history.py derives them from the due date and the s
 
 from __future__ import annotations
 
+from .text import UNKNOWN
+
 NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED = (
     "Not started", "In progress", "Completed", "Blocked", "Cancelled")
 STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED, CANCELLED)  # what an update may report
@@ -81,11 +83,11 @@ def label(status: str) -> str:
 def fmt_date(d) -> str:
     """One way to show a date everywhere; an unknown date is shown as such."""
     if d is None or (isinstance(d, float) and d != d):
-        return "—"
+        return UNKNOWN
     try:
         import pandas as pd
         if pd.isna(d):
-            return "—"
+            return UNKNOWN
     except (ImportError, TypeError, ValueError):
         pass
     return d.strftime(DATE_FORMAT)

@@ -25,11 +25,16 @@ _LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
 _DISGUISE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+# How every page, table, report and public page shows a value nobody knows (an owner or due date the
+# plan does not give, a note never written): one dash, never "None", "nan" or an empty cell.
+UNKNOWN = "—"
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value) in ("nan", "NaT", "<NA>")
 
 
-def md(value, empty: str = "—") -> str:
+def md(value, empty: str = UNKNOWN) -> str:
     """`value` as literal text inside Streamlit Markdown; None or NaN shows as `empty`."""
     if _missing(value):
         return empty
@@ -42,7 +47,7 @@ def md(value, empty: str = "—") -> str:
                            text)
 
 
-def html(value, empty: str = "—") -> str:
+def html(value, empty: str = UNKNOWN) -> str:
     """`value` as literal text inside HTML; None or NaN shows as `empty`."""
     if _missing(value):
         return empty

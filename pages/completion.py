@@ -25,7 +25,7 @@ st.caption("Solid: actions whose latest status by that day is Completed. Dashed:
            "had passed by that day (with 'share of assessed': actions with a reported status by then, as a share "
            "of all). Actions with no due date never enter the due line.")
 latest = view["latest"]
-st.dataframe(view["latest_grid"], hide_index=True, key="completion_table", column_config={
+web.table(view["latest_grid"], key="completion_table", column_config={
     **web.date_columns(latest, ["date"]),
     "assessed": st.column_config.NumberColumn("status known"),
     "completed_share": st.column_config.NumberColumn("completed, % of all", format="percent"),

@@ -35,10 +35,10 @@ if action_id:
     if events.empty:
         web.empty("No status history yet: this action shows No update yet.")
     else:
-        st.dataframe(events[["effective_date", "status", "note", "source", "evidence_url", "confidence", "basis",
+        web.table(events[["effective_date", "status", "note", "source", "evidence_url", "confidence", "basis",
                              "new_due_date", "new_lead_owner", "recorded_by", "recorded_at", "upload_file",
                              "reverted"]],
-                     hide_index=True, key="history_table",
+                     key="history_table",
                      column_config={**web.date_columns(events, ["effective_date", "new_due_date"]),
                                     "evidence_url": st.column_config.LinkColumn("evidence"),
                                     "recorded_at": st.column_config.DatetimeColumn("recorded", format="DD MMM YYYY HH:mm"),
@@ -53,7 +53,7 @@ if found["table"] is None:
 else:
     table = found["table"]
     phone = web.is_phone()  # a phone's width holds three columns (page_data.PHONE_COLUMNS)
-    st.dataframe(found["phone_grid" if phone else "grid"], hide_index=True, key="actions_table",
+    web.table(found["phone_grid" if phone else "grid"], key="actions_table",
                  height=min(38 * len(table) + 40, 560),
                  on_select=web.open_selected_action(table["action"]), selection_mode="single-row",
                  column_config={

@@ -21,7 +21,7 @@ if card.empty:
     web.empty("No owner is named for these actions.")
     st.stop()
 st.plotly_chart(view["figure"], key="owner_chart")
-st.dataframe(view["card_grid"], hide_index=True, key="owner_table", column_config={
+web.table(view["card_grid"], key="owner_table", column_config={
     "assessed": st.column_config.NumberColumn("status known", help="Actions with a reported status"),
     "overdue": st.column_config.NumberColumn("overdue", help="Reported open and past the due date"),
     "past_due_no_update": st.column_config.NumberColumn("past due, no update"),
@@ -34,7 +34,7 @@ st.subheader("An owner's actions")
 owner = st.selectbox("Owner", list(card["owner"]), index=None, key="owner", bind="query-params",
                      placeholder="Pick an owner")
 if owner:
-    st.dataframe(web.cached(page_data.owner_actions, ds, f, owner, role, leads, by), hide_index=True,
+    web.table(web.cached(page_data.owner_actions, ds, f, owner, role, leads, by),
                  key="owner_actions", column_config={
                      "due_date": "due", "status_date": "last assessed", "lead_owner": "lead (body)",
                      "lead_basis": st.column_config.TextColumn("lead read as", help="stated, implied or plan"),

@@ -38,9 +38,9 @@ if sid:
         curve = queries.completion_over_time(ds)
         if not curve.empty:
             st.plotly_chart(charts.completion(curve), key="snap_completion")
-    st.dataframe(ds.state[["action_id", "plan_id", "title", "lead_owner", "due_date", "status", "overdue",
+    web.table(ds.state[["action_id", "plan_id", "title", "lead_owner", "due_date", "status", "overdue",
                            "past_due_no_update", "status_date", "last_note", "last_source", "last_evidence_url"]],
-                 hide_index=True, key="snap_actions",
+                 key="snap_actions",
                  column_config={**web.date_columns(ds.state, ["due_date", "status_date"]),
                                 "last_evidence_url": st.column_config.LinkColumn("evidence")})
     c1, c2, c3 = st.columns(3)
@@ -67,7 +67,7 @@ if sid:
     if diff.empty:
         web.empty("Nothing changed.")
     else:
-        st.dataframe(diff, hide_index=True, key="snap_diff", column_config={
+        web.table(diff, key="snap_diff", column_config={
             **web.date_columns(diff, ["due_date_before", "due_date_after"]),
             "due_moved_days": st.column_config.NumberColumn("due date moved (days)"),
             "evidence_url": st.column_config.LinkColumn("evidence"),
@@ -86,6 +86,6 @@ else:
     else:
         st.caption(f"{total:,} snapshots, newest first.")
         listed = listed.assign(link="snapshots?id=" + listed["snapshot_id"])
-        st.dataframe(listed.drop(columns=["payload_sha256"]), hide_index=True, key="snap_list", column_config={
+        web.table(listed.drop(columns=["payload_sha256"]), key="snap_list", column_config={
             "link": st.column_config.LinkColumn("open", display_text="open"),
             "created_at": st.column_config.DatetimeColumn("created", format="DD MMM YYYY HH:mm")})

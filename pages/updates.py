@@ -61,7 +61,7 @@ if file is not None:
     m2.metric("Rows that change nothing", len(preview.unchanged_rows))
     m3.metric("Problems", len(preview.problems))
     if len(preview.change_rows):
-        st.dataframe(preview.display_table(), hide_index=True, key="preview_changes")
+        web.table(preview.display_table(), key="preview_changes")
         if len(preview.change_rows) > uploads.SHOWN_CHANGES:
             st.caption(f"The first {uploads.SHOWN_CHANGES:,} of {len(preview.change_rows):,} changes are listed; "
                        "applying records them all.")
@@ -93,7 +93,7 @@ history = uploads.list_uploads(cur)
 if history.empty:
     web.empty("No uploads yet.")
 else:
-    st.dataframe(history.drop(columns=["sha256"]), hide_index=True, key="uploads_table", column_config={
+    web.table(history.drop(columns=["sha256"]), key="uploads_table", column_config={
         "uploaded_at": st.column_config.DatetimeColumn("uploaded", format="DD MMM YYYY HH:mm")})
     revertible = uploads.revertible(cur)
     if revertible:

@@ -524,3 +524,36 @@ def test_a_run_cursor_is_taken_once_at_the_first_query(small_db):
     first = run._cur
     assert first is not None and run.execute("SELECT 1").fetchone() == (1,) and run._cur is first
     con.close()
+
+
+_NOT_A_DASH = re.compile(r"\b(None|nan|NaN|NaT)\b|<NA>")
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_shows_an_unknown_value_as_a_dash(seed_db, page):
+    """One way to show what nobody knows: "—" in every table (Streamlit's grid would say "None") and in
+    the text, never None, nan or NaT. The explorer opens an action with no due date,
+    whose history has an event with no note, no source and no moved date."""
+    from action_tracker.db import connect
+
+    from .conftest import upload
+    con = connect(seed_db)
+    unknown = con.execute("SELECT min(action_id) FROM actions WHERE due_date IS NULL").fetchone()[0]
+    upload(con, f"action_id,status,effective_date\n{unknown},In progress,2026-01-05\n")
+    con.close()
+    at = open_page(page, **({"action": unknown} if page == "pages/explorer.py" else {}))
+    grids = at.dataframe
+    if page in ("pages/explorer.py", "pages/owners.py", "pages/completion.py"):
+        assert grids, "this page draws a table"
+    assert [g.proto.placeholder for g in grids] == ["—"] * len(grids)
+    text = page_text(at) + " ".join(f"{k} {v}" for k, v in metrics(at).items())
+    assert not _NOT_A_DASH.search(text), _NOT_A_DASH.search(text)
+    if page == "pages/explorer.py":
+        assert "**Due** —" in text
+
+
+def test_pages_draw_tables_through_the_one_helper():
+    # web.table sets the placeholder: a page calling st.dataframe itself would show "None" again.
+    offenders = [p.name for p in ROOT.glob("pages/*.py") if re.search(r"st\.(dataframe|table|data_editor)\(",
+                                                                        p.read_text(encoding="utf-8"))]
+    assert offenders == []

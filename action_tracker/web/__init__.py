@@ -31,6 +31,7 @@ from .layout import (
            is_phone,
            let_the_answer_show,
            status_legend,
+    table,
 )
 from .links import (
            absolute_link,
@@ -49,4 +50,4 @@ __all__ = ["ANSWER_PAUSE_SECONDS", "DATASETS_KEPT", "PAGE_PARTS_KEPT", "absolute
            "ensure_entrypoint", "figure_links", "filter_widgets", "headline_metrics", "is_phone", "keep_params",
            "last_status_change", "let_the_answer_show", "link", "methodology_text", "navigation",
            "open_selected_action", "page", "plan_name", "plan_titles", "raw_params", "republish", "session_pages",
-           "sidebar_controls", "sign_in", "status_legend", "version"]
+           "sidebar_controls", "sign_in", "status_legend", "table", "version"]

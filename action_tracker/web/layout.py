@@ -9,6 +9,7 @@ import time
 import streamlit as st
 
 from .. import charts
+from ..text import UNKNOWN
 
 
 def status_legend() -> None:
@@ -63,3 +64,9 @@ def is_phone() -> bool:
     except Exception:  # no request headers (tests)
         return False
     return "Mobile" in agent or "iPhone" in agent or "Android" in agent
+
+
+def table(data, **kwargs):
+    """st.dataframe with the tracker's way of showing a missing value (text.UNKNOWN, "—") and no index.
+    Every table on every page is drawn through here; Streamlit's own grid shows "None" otherwise."""
+    return st.dataframe(data, placeholder=UNKNOWN, hide_index=True, **kwargs)
