@@ -194,3 +194,15 @@ def test_the_site_works_from_disk_with_the_network_off(site):
         assert all(u.startswith("file://") for u in requests), [u for u in requests if not u.startswith("file")]
         context.close()
         browser.close()
+
+
+def test_an_unknown_value_is_a_dash_on_every_public_page(site, store):
+    # text.UNKNOWN, as on the dashboard: an action with no due date says — , never None, nan or NaT.
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 250
+    shown = re.compile(r">\s*(None|nan|NaN|NaT|&lt;NA&gt;)\s*<")
+    assert [str(p.relative_to(site)) for p in pages if shown.search(p.read_text(encoding="utf-8"))] == []
+    con = connect(store, read_only=True)
+    undated = con.execute("SELECT min(action_id) FROM actions WHERE due_date IS NULL").fetchone()[0]
+    con.close()
+    assert "<dt>Due</dt><dd>—" in (site / "actions" / undated / "index.html").read_text(encoding="utf-8")
