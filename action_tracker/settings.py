@@ -1,5 +1,5 @@
 """Every setting of the tracker, read once, from the environment (and, on the dashboard,
-from `.streamlit/secrets.toml`). The README's settings table lists each one; a test checks
+from `.streamlit/secrets.toml`). docs/architecture.md's settings table lists each one; a test checks
 that every field here is documented there.
 """
 
@@ -10,7 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def project_root() -> Path:
+    """The folder holding the project's data/ and docs/: the checkout this code runs from; for an
+    installed package (`pip install .`), $ACTION_TRACKER_HOME, or else the current folder."""
+    here = Path(__file__).resolve().parent.parent
+    if (here / "data" / "plans").is_dir():
+        return here
+    return Path(os.environ.get("ACTION_TRACKER_HOME") or Path.cwd()).resolve()
+
+
+ROOT = project_root()
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

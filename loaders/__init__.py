@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from action_tracker.settings import ROOT
 from action_tracker.text import clip
 
 from . import au, cn, csv_plan, eu, uk, us
@@ -24,7 +25,7 @@ from .themes import read_reviewed as read_reviewed_themes
 from .themes import suggest as suggest_themes
 from .timing import publication_window
 
-PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
+PLANS_DIR = ROOT / "data" / "plans"
 LOADERS = {"us": us.load, "cn": cn.load, "au": au.load, "eu": eu.load, "uk": uk.load,
            "csv": csv_plan.load}
 REQUIRED_KEYS = ("plan_id", "title", "publisher", "jurisdiction", "published", "file", "loader")

@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from action_tracker.settings import ROOT
+
 from .common import LoaderError
 
-REGISTRY_FILE = Path(__file__).resolve().parent.parent / "data" / "owners.csv"
+REGISTRY_FILE = ROOT / "data" / "owners.csv"
 
 
 @dataclass(frozen=True)
