@@ -29,7 +29,7 @@ from . import captions, charts, exports, history, queries
 from .errors import InputError
 from .settings import ROOT, current
 from .statuses import COMPLETED, SHOWN, fmt_date, label
-from .text import html, link_html
+from .text import html, link_html, storable
 
 HERE = Path(__file__).resolve().parent
 MARKER = ".action-tracker-site"  # a folder holding this file may be emptied and rewritten
@@ -39,9 +39,15 @@ def slug(value) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(value or "").lower()).strip("-") or "none"
 
 
+def _guarded(value):
+    """text.storable for a template's values, keeping Markup (already escaped) as Markup."""
+    return Markup(storable(str(value))) if isinstance(value, Markup) else storable(value)
+
+
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True,
+                      finalize=_guarded)  # the output guard: every value a template prints
     env.filters.update({
         "day": lambda d: fmt_date(d),
         "label": label,
@@ -274,10 +280,10 @@ def _feeds(site: Site, events: pd.DataFrame) -> None:
         for e in ev.sort_values(["effective_date", "event_id"]).itertuples():
             fe = fg.add_entry(order="append")
             fe.id(f"urn:action-tracker:event:{int(e.event_id)}")
-            fe.title(f"{e.action_id}: {e.status} — {e.title}")
+            fe.title(storable(f"{e.action_id}: {e.status} — {e.title}"))
             fe.link(href=site.url(f"actions/{e.action_id}/index.html"))
             fe.updated(_day(e.effective_date))
-            fe.summary(" · ".join(str(x) for x in (e.note, e.source, e.evidence_url) if isinstance(x, str) and x))
+            fe.summary(storable(" · ".join(str(x) for x in (e.note, e.source, e.evidence_url) if isinstance(x, str) and x)))
         site.write(f"feeds/{pid or 'all'}.xml", fg.atom_str(pretty=True))
 
 
@@ -294,7 +300,8 @@ def _calendars(site: Site) -> None:
             ev.add("uid", f"{a.action_id}@action-tracker")
             ev.add("dtstamp", _day(site.ds.as_of))
             ev.add("dtstart", pd.Timestamp(a.due_date).date())
-            ev.add("summary", f"{a.action_id} due: {a.title}")
-            ev.add("description", f"{a.status} · {a.timing_text or ''} · {site.url(f'actions/{a.action_id}/index.html')}")
+            ev.add("summary", storable(f"{a.action_id} due: {a.title}"))
+            ev.add("description", storable(f"{a.status} · {a.timing_text or ''} · "
+                                           f"{site.url(f'actions/{a.action_id}/index.html')}"))
             cal.add_component(ev)
         site.write(f"calendar/{pid or 'all'}.ics", cal.to_ical())

@@ -30,6 +30,32 @@ _DISGUISE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\uf
 UNKNOWN = "—"
 
 
+# THE rule for what stored text may hold (issue 32), used at every intake (uploads, and what comes
+# later) and by every writer of the public edition: no C0 control but tab, newline and carriage return,
+# no DEL or C1 control, no lone surrogate, and none of Unicode's 66 noncharacters (U+FDD0-U+FDEF and
+# the last two code points of every plane, U+FFFE and U+FFFF among them), which XML 1.0 forbids.
+NOT_STORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                          + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17)) + "]")
+# The same rule for text that is valid UTF-8 already (Arrow's strings, which hold no surrogate):
+# what a table's columns are searched with, in C.
+NOT_STORABLE_UTF8 = NOT_STORABLE.pattern.replace("\ud800-\udfff", "")
+REPLACEMENT = "\ufffd"
+
+
+def first_unstorable(value) -> str | None:
+    """The first character stored text may not hold, as U+XXXX, or None if there is none."""
+    if not isinstance(value, str):
+        return None
+    bad = NOT_STORABLE.search(value)
+    return None if bad is None else f"U+{ord(bad.group()):04X}"
+
+
+def storable(value):
+    """The output guard: `value` with every character stored text may not hold replaced by U+FFFD, so a
+    store written by an older release (before the intake rule) still publishes. Non-strings pass as they are."""
+    return NOT_STORABLE.sub(REPLACEMENT, value) if isinstance(value, str) else value
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value) in ("nan", "NaT", "<NA>")
 

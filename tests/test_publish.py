@@ -169,6 +169,27 @@ def test_user_text_is_escaped_in_the_published_site(tmp_path):
     assert "&lt;img src=x" in (tmp_path / "site" / "actions" / "HX-1" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_store_holding_unstorable_text_still_publishes_and_every_output_parses(tmp_path):
+    # An older release accepted U+FFFE/U+FFFF and C1 controls (issue 32): lxml then stopped the Atom feed
+    # with a traceback. The output guard (text.storable) writes U+FFFD in their place, in every format.
+    from .small import add_event, csv_plans, d
+    bad = "x\ufffe y\uffff z\x85 w\x01"
+    plans = csv_plans(tmp_path / "plans", ("HX", "Hostile plan", "Hostilia", "2025-01"))
+    (plans / "hx.csv").write_text(f"action_id,title,text,lead_owner,due_date\nHX-1,T,Text,Owner,{d(5)}\n", encoding="utf-8")
+    con = connect(tmp_path / "h.duckdb")
+    build(con, plans_dir=plans, updates_dir=None)
+    add_event(con, "HX-1", "In progress", d(-1), note=f"N {bad}", source=f"S {bad}")
+    con.execute("UPDATE actions SET title = ?, timing_text = ? WHERE action_id = 'HX-1'", [f"T {bad}", f"by {bad}"])
+    publish(con, tmp_path / "site")
+    feed = feedparser.parse((tmp_path / "site" / "feeds" / "all.xml").read_bytes())
+    assert not feed.bozo and "N x\ufffd y\ufffd" in feed.entries[0].summary
+    cal = Calendar.from_ical((tmp_path / "site" / "calendar" / "all.ics").read_bytes())
+    assert "\ufffd" in str(cal.walk("VEVENT")[0]["summary"])
+    json.loads((tmp_path / "site" / "data" / "actions.json").read_text(encoding="utf-8"))
+    page = (tmp_path / "site" / "actions" / "HX-1" / "index.html").read_text(encoding="utf-8")
+    assert "\ufffe" not in page and "\uffff" not in page and "\x01" not in page and "x\ufffd y" in page
+
+
 @pytest.mark.browser
 def test_the_site_works_from_disk_with_the_network_off(site):
     with sync_playwright() as p:

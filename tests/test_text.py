@@ -66,3 +66,14 @@ def test_clip_cuts_at_a_word_never_mid_word(text, limit, expected):
 ])
 def test_basis_rule(source, url, basis):
     assert basis_of(source, url) == basis
+
+
+UNSTORABLE = ["\ufffe", "\uffff", "\U0001fffe", "\ufdd0", "\x85", "\x9f", "\x01", "\x7f"]
+
+
+@pytest.mark.parametrize("ch", UNSTORABLE)
+def test_the_one_rule_names_each_character_stored_text_may_not_hold(ch):
+    from action_tracker.text import first_unstorable, storable
+    assert first_unstorable(f"fine {ch} text") == f"U+{ord(ch):04X}"
+    assert storable(f"a{ch}b") == "a\ufffdb"
+    assert first_unstorable("tab\tnewline\ncarriage\r é 中 🙂") is None

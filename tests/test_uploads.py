@@ -590,3 +590,16 @@ def test_a_cell_limit_counts_characters_not_bytes(con):
     assert problems == []
     problems, _ = check(con, f"action_id,status,note\nUK-R01,Completed,{at_limit}é\n".encode())
     assert [(p.row, p.column, p.reason) for p in problems] == [(2, "note", "5,001 characters; the limit is 5,000")]
+
+
+@pytest.mark.parametrize("ch", ["\ufffe", "\uffff", "\x85", "\x9f", "\ufdd0", "\U0010ffff"])
+def test_a_character_stored_text_may_not_hold_is_refused_naming_row_column_and_code_point(con, ch):
+    before = table_counts(con)
+    text = f"action_id,status,effective_date,note\nUK-R01,In progress,2026-01-05,fine\nUK-R02,In progress,2026-01-05,bad {ch} x\n"
+    preview = validate(con, read_table(text.encode("utf-8"), "hostile.csv"), today=TODAY)
+    assert not preview.ok
+    lines = preview.problem_lines()
+    assert any("hostile.csv" in line and "row 3" in line and "'note'" in line and f"U+{ord(ch):04X}" in line
+               for line in lines), lines
+    assert table_counts(con) == before
+

@@ -24,7 +24,7 @@ from ..formulas import unguard_column
 from ..frames import strip
 from ..history import action_titles, data_version, upload_state
 from ..statuses import BASIS, CONFIDENCE, NO_UPDATE, STATUSES, normalise
-from ..text import has_disguise
+from ..text import NOT_STORABLE_UTF8, first_unstorable, has_disguise
 from .reading import ALLOWED, MAX_CELL_CHARS, OPTIONAL, REQUIRED, SHOWN, Problem, Table, norm_header
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
@@ -271,6 +271,12 @@ def _too_long(col: str) -> Rule:
                 lambda r, row: f"{len(getattr(row, col)):,} characters; the limit is {MAX_CELL_CHARS:,}")
 
 
+def _unstorable(col: str) -> Rule:
+    return Rule(f"{col} characters", col, lambda r: r.f[col].str.contains(NOT_STORABLE_UTF8, regex=True),
+                lambda r, row: f"holds {first_unstorable(getattr(row, col))}, a character stored text may not hold "
+                               "(a control character or a Unicode noncharacter): remove it")
+
+
 RULES: list[Rule] = [
     Rule("empty id", "action_id", lambda r: r.f["action_id"] == "", "action_id is empty"),
     Rule("unknown id", "action_id", lambda r: r.filled("action_id") & ~r.known, "unknown action id"),
@@ -296,6 +302,7 @@ RULES: list[Rule] = [
     Rule("owner", "lead_owner", _unknown_owner,
          "unknown owner; use a name from the template or data/owners.csv"),
     *(_too_long(col) for col in ("note", "source", "evidence_url")),
+    *(_unstorable(col) for col in ("note", "source", "status", "lead_owner", "action_id")),
 ]
 
 
