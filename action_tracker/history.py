@@ -552,3 +552,20 @@ def plan_claims(con, as_of: date, min_confidence: str = "any") -> pd.DataFrame:
     claims["claim_date"] = pd.to_datetime(claims["claim_date"]).dt.date
     return claims
 
+
+
+# Free-text fields of the status history that the public edition prints (text.NOT_STORABLE applies).
+FREE_TEXT_FIELDS = ("note", "source", "evidence_url", "recorded_by")
+
+
+def unstorable_text(cur) -> list[tuple[int, str, str, str]]:
+    """Status events whose free text holds a character stored text may not hold (an older release let
+    them in): (event_id, action_id, field, the first such character as U+XXXX). `verify` lists them;
+    the public edition publishes them with U+FFFD in place (text.storable)."""
+    from .text import NOT_STORABLE_UTF8, first_unstorable
+    found = []
+    for name in FREE_TEXT_FIELDS:
+        rows = cur.execute(f"SELECT event_id, action_id, {name} FROM status_events "
+                           f"WHERE regexp_matches({name}, ?) ORDER BY event_id", [NOT_STORABLE_UTF8]).fetchall()
+        found += [(int(e), a, name, first_unstorable(v)) for e, a, v in rows]
+    return sorted(found)

@@ -154,6 +154,9 @@ def verify(con, target: Path) -> Verification:
         elif _sha256_of(path) != sha:
             result.problems.append(f"the archived file of upload #{upload_id} ({path}) does not match its checksum")
     result.problems += [f"snapshot {s} does not match its checksum" for s in snapshots.verify_all(con)]
+    from .history import unstorable_text
+    result.problems += [f"status event #{e} ({a}), {name}: holds {ch}, a character stored text may not hold "
+                        "(published as U+FFFD)" for e, a, name, ch in unstorable_text(con)]
     indexed = {(e["op"], e.get("upload_id") or e.get("snapshot_id")) for e in _index_or_empty(target)}
     for upload_id, kind in con.execute("SELECT upload_id, file_kind FROM uploads ORDER BY 1").fetchall():
         if (("revert" if kind == "revert" else "upload"), upload_id) not in indexed:

@@ -162,6 +162,16 @@ def test_verify_finds_an_archived_file_that_changed(store, capsys):
     assert "does not match its checksum" in capsys.readouterr().err
 
 
+def test_verify_lists_status_events_whose_text_an_older_release_let_in(store, capsys):
+    from .small import add_event
+    con = connect(store)
+    upload(con, UPDATE)
+    event = add_event(con, "UK-R01", "In progress", "2026-01-06", note="bad \uffff text")
+    con.close()
+    assert main(["--db", str(store), "verify"]) == 1
+    assert f"status event #{event} (UK-R01), note: holds U+FFFF" in capsys.readouterr().err
+
+
 def test_an_imported_file_is_archived_from_disk_as_it_was_checked(store, tmp_path):
     from action_tracker import auth, errors
     from action_tracker.uploads import apply, read_file, validate
