@@ -85,3 +85,54 @@ def test_random_links_never_crash_a_page(db_file, monkeypatch, page, params):
     assert not at.exception, (page, params, [e.value for e in at.exception])
     text = " ".join(str(e.value) for kind in ("markdown", "error", "warning", "info") for e in getattr(at, kind))
     assert "Traceback" not in text
+
+
+# Any Unicode a UTF-8 file can carry (no surrogates), the characters of issue 32 among the draws.
+UNICODE = s.one_of(s.text(s.characters(exclude_categories=["Cs"]), max_size=40),
+                   s.sampled_from(["\ufffe", "\uffff", "\x85", "\x9f", "\ufdd0", "_x0001_", "\U0010ffff", "\x0b"]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=UNICODE, source=UNICODE)
+def test_random_unicode_in_free_text_imports_safely_and_every_published_format_parses(tmp_path_factory, note, source):
+    """Through import and publish: refused with a named problem, or stored and published so that the feed,
+    the calendar, the JSON and the SVG badges all parse."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    import feedparser
+    from icalendar import Calendar
+
+    from action_tracker import auth
+    from action_tracker.build import build
+    from action_tracker.db import connect
+    from action_tracker.publish import publish
+
+    from .small import csv_plans, d
+    tmp = tmp_path_factory.mktemp("unicode")
+    plans = csv_plans(tmp / "plans", ("HX", "Hostile plan", "Hostilia", "2025-01"))
+    (plans / "hx.csv").write_text(f"action_id,title,text,lead_owner,due_date\nHX-1,T,Text,Owner,{d(5)}\n", encoding="utf-8")
+    con = connect(tmp / "h.duckdb")
+    build(con, plans_dir=plans, updates_dir=None)
+    out = io.StringIO()
+    csv.writer(out).writerows([["action_id", "status", "effective_date", "note", "source"],
+                               ["HX-1", "In progress", d(-1), note, source]])
+    before = table_counts(con)
+    try:
+        preview = validate(con, read_table(out.getvalue().encode("utf-8"), "u.csv"), today=TODAY)
+    except UploadRejected as e:
+        assert e.problems and table_counts(con) == before
+        preview = None
+    if preview is not None and not preview.ok:
+        assert preview.problem_lines() and table_counts(con) == before
+    elif preview is not None:
+        apply(con, preview, auth.command_line("test editor"))
+    publish(con, tmp / "site")
+    con.close()
+    site = tmp / "site"
+    assert not feedparser.parse((site / "feeds" / "all.xml").read_bytes()).bozo
+    Calendar.from_ical((site / "calendar" / "all.ics").read_bytes())
+    json.loads((site / "data" / "actions.json").read_text(encoding="utf-8"))
+    json.loads((site / "data" / "history.json").read_text(encoding="utf-8"))
+    for badge in (site / "badges").glob("*.svg"):
+        ET.fromstring(badge.read_bytes())

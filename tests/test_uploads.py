@@ -603,3 +603,21 @@ def test_a_character_stored_text_may_not_hold_is_refused_naming_row_column_and_c
                for line in lines), lines
     assert table_counts(con) == before
 
+
+
+def test_an_xlsx_cell_escape_is_decoded_once_and_then_checked_by_the_same_rule(con):
+    # _x0001_ and _xFFFE_ are how OOXML writes U+0001 and U+FFFE; _x005F_x0001_ is the literal text "_x0001_".
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["action_id", "status", "effective_date", "note"])
+    ws.append(["UK-R01", "In progress", "2026-01-05", "literal _x005F_x0001_ stays text"])
+    ws.append(["UK-R02", "In progress", "2026-01-05", "bad _xFFFE_ x"])
+    ws.append(["UK-R03", "In progress", "2026-01-05", "bad _x0001_ x"])
+    out = io.BytesIO()
+    wb.save(out)
+    before = table_counts(con)
+    preview = validate(con, read_table(out.getvalue(), "escaped.xlsx"), today=TODAY)
+    lines = preview.problem_lines()
+    assert not preview.ok and len(lines) == 2, lines
+    assert "row 3" in lines[0] and "U+FFFE" in lines[0] and "row 4" in lines[1] and "U+0001" in lines[1], lines
+    assert table_counts(con) == before

@@ -302,7 +302,7 @@ RULES: list[Rule] = [
     Rule("owner", "lead_owner", _unknown_owner,
          "unknown owner; use a name from the template or data/owners.csv"),
     *(_too_long(col) for col in ("note", "source", "evidence_url")),
-    *(_unstorable(col) for col in ("note", "source", "status", "lead_owner", "action_id")),
+    *(_unstorable(col) for col in ("note", "source", "evidence_url", "status", "lead_owner", "action_id")),
 ]
 
 

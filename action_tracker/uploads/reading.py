@@ -306,6 +306,12 @@ def _cell(v) -> str:
         return v.isoformat()
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if isinstance(v, str) and "_x" in v:
+        # OOXML writes a character a workbook's XML cannot hold as _xHHHH_ (and a literal "_x" as
+        # _x005F_x); openpyxl leaves cells escaped. Decoded once, here, so the checks see the character
+        # the workbook means (text.NOT_STORABLE refuses a control or noncharacter, naming it).
+        from openpyxl.utils.escape import unescape
+        return unescape(v)
     return str(v)
 
 
