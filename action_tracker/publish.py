@@ -86,10 +86,10 @@ class Site:
     def write(self, rel: str, content: str | bytes) -> None:
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if isinstance(content, bytes):  # the feeds and calendars: their text was guarded as it went in
             path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8", newline="\n")
+        else:  # every page, badge, CSV and JSON file: the output guard once more, on the whole file
+            path.write_text(storable(content), encoding="utf-8", newline="\n")
 
     def page(self, rel: str, template: str, title: str, **context) -> None:
         root = "../" * rel.count("/")
