@@ -56,7 +56,7 @@ last_status AS (
     -- The latest event's id per action first (a narrow aggregate), then its columns: a window
     -- carrying every column through a sort of all events took twice as long at 2,000,000 events.
     SELECT e.action_id, e.status, e.effective_date AS status_date, e.note, e.evidence_url, e.source,
-           e.confidence, e.basis
+           e.confidence, e.basis, e.retrieved_on
     FROM (SELECT arg_max(event_id, (effective_date, event_id)) AS event_id FROM ev GROUP BY action_id) k
     JOIN status_events e USING (event_id)
 ),
@@ -381,7 +381,7 @@ def known(state: pd.DataFrame) -> pd.Series:
 
 HISTORY_SELECT = f"""
     SELECT e.event_id, e.action_id, a.plan_id AS plan, a.title, e.status, e.effective_date, e.note,
-           e.evidence_url, e.source, e.confidence, e.basis, e.due_date AS new_due_date,
+           e.evidence_url, e.source, e.confidence, e.basis, e.retrieved_on, e.due_date AS new_due_date,
            o.name AS new_lead_owner, e.recorded_by, e.recorded_at, e.upload_id, u.file_name AS upload_file,
            e.reverts_event_id, {REVERTED} AS reverted
     FROM status_events e
@@ -399,6 +399,67 @@ def action_history(con, action_id: str) -> pd.DataFrame:
 def history_frame(con) -> pd.DataFrame:
     """Every status event ever recorded, in recording order, with what it belongs to."""
     return con.execute(HISTORY_SELECT + " ORDER BY e.event_id").df()
+
+
+# --- sources: the day each was read, further sources backing an event, last verified -------------
+
+def event_sources(con, action_id: str) -> pd.DataFrame:
+    """Every source of each event of one action, oldest first: the event's own (`own`) and the
+    further ones accepted from the review queue, each with the day it was read."""
+    return con.execute("""
+        SELECT event_id, effective_date, status, source, evidence_url, retrieved_on, TRUE AS own, NULL AS proposal_id
+        FROM status_events WHERE action_id = $a AND reverts_event_id IS NULL AND (source IS NOT NULL OR evidence_url IS NOT NULL)
+        UNION ALL
+        SELECT s.event_id, e.effective_date, e.status, s.source, s.evidence_url, s.retrieved_on, FALSE, s.proposal_id
+        FROM event_sources s JOIN status_events e USING (event_id) WHERE e.action_id = $a
+        ORDER BY effective_date, event_id, own DESC""", {"a": action_id}).df()
+
+
+def further_sources(con) -> pd.DataFrame:
+    """Every further source of every event (the public edition's action pages), in recording order."""
+    return con.execute("""SELECT event_id, source, evidence_url, retrieved_on FROM event_sources
+                          ORDER BY event_id, recorded_at""").df()
+
+
+def add_event_sources(con, rows: list[dict]) -> None:
+    """Further sources backing recorded events (event_id, proposal_id, source, evidence_url,
+    retrieved_on, recorded_by, recorded_at); inside the caller's transaction."""
+    for r in rows:
+        con.execute("""INSERT INTO event_sources (event_id, proposal_id, source, evidence_url, retrieved_on,
+                                                  recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    [r["event_id"], r.get("proposal_id"), r.get("source"), r.get("evidence_url"),
+                     r.get("retrieved_on"), r["recorded_by"], r["recorded_at"]])
+
+
+def last_verified(con, as_of: date | None = None) -> dict[str, date]:
+    """Per action, the latest day any source of a counting event was read (its own, or a further
+    source), even where the status did not change: "last verified". Actions with no retrieval day
+    recorded are left out (shown as unknown, never as the event's day)."""
+    rows = con.execute(f"""
+        WITH ev AS ({COUNTING_EVENTS} AND e.effective_date <= $as_of)
+        SELECT action_id, max(day) FROM (
+            SELECT action_id, retrieved_on AS day FROM ev WHERE retrieved_on IS NOT NULL
+            UNION ALL
+            SELECT ev.action_id, s.retrieved_on FROM event_sources s JOIN ev USING (event_id)
+            WHERE s.retrieved_on IS NOT NULL)
+        GROUP BY action_id""", {"as_of": as_of or date.today(), "min_rank": 0}).fetchall()
+    return {a: d for a, d in rows}
+
+
+def event_of_file(con, file_name: str, action_id: str, day) -> tuple[int, int] | None:
+    """(upload id, event id) of the event an applied file recorded for an action on a day, if any."""
+    return fetch_one(con, """SELECT u.upload_id, e.event_id FROM uploads u JOIN status_events e USING (upload_id)
+                             WHERE u.file_name = ? AND e.action_id = ? AND e.effective_date = ?
+                             ORDER BY e.event_id LIMIT 1""", [file_name, action_id, day])
+
+
+def latest_event_ids(con, action_ids) -> dict[str, int]:
+    """The latest counting event of each of these actions (the one a further source backs)."""
+    ids = pd.DataFrame({"action_id": pd.unique(np.asarray(list(action_ids), dtype=object))})
+    with registered(con, "latest_of", ids):
+        rows = con.execute(f"""SELECT action_id, event_id FROM ({COUNTING_EVENTS}) e
+                               SEMI JOIN latest_of USING (action_id) {LATEST}""", {"min_rank": 0}).fetchall()
+    return dict(rows)
 
 
 def data_version(con) -> tuple:
@@ -425,7 +486,7 @@ UPLOAD_STATE_SQL = LATEST_CTES + f"""
 SELECT a.action_id, coalesce(ls.status, '{NO_UPDATE}') AS status,
        coalesce(ld.due_date, a.due_date) AS due_date, coalesce(ll.lead_owner_id, a.lead_owner_id) AS lead_owner_id,
        ls.note AS last_note, ls.evidence_url AS last_evidence_url, ls.source AS last_source,
-       ls.basis AS last_basis
+       ls.basis AS last_basis, ls.retrieved_on AS last_retrieved_on
 FROM actions a
 LEFT JOIN last_status ls USING (action_id)
 LEFT JOIN last_due ld USING (action_id)
@@ -531,7 +592,7 @@ def insert_events(con, events: pa.Table) -> None:
 
 EVENT_INSERT_COLUMNS = ["action_id", "status", "effective_date", "note", "evidence_url", "source", "confidence",
                         "basis", "due_date", "lead_owner_id", "recorded_by", "recorded_at", "upload_id",
-                        "reverts_event_id"]
+                        "reverts_event_id", "retrieved_on"]
 
 
 def status_on(state: pd.DataFrame) -> pd.Series:

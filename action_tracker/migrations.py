@@ -163,12 +163,62 @@ def m005_events_numbered_without_a_sequence(con) -> None:
     con.execute("DROP SEQUENCE IF EXISTS status_event_ids")
 
 
+def m006_evidence_intake(con) -> None:
+    # The evidence queue: proposed evidence (from watchers of official sources, the public, editors or
+    # an import) that is never a status event until a reviewer accepts it; the day each event's source
+    # was retrieved; further sources backing one event; and a reviewed rule per action for what counts
+    # as done. Proposals are the one table whose rows change: a pending proposal is reviewed once
+    # (proposals.py), and nothing else of it is ever rewritten.
+    con.execute("ALTER TABLE status_events ADD COLUMN retrieved_on DATE")
+    con.execute("CREATE SEQUENCE proposal_ids START 1")
+    con.execute("""
+        CREATE TABLE proposals (
+            proposal_id INTEGER PRIMARY KEY,
+            action_id VARCHAR,            -- the action it may bear on; empty: none yet
+            status VARCHAR,               -- the status proposed; empty: the reviewer decides
+            effective_date DATE,          -- the day the source says it happened
+            source VARCHAR,               -- the source's title
+            evidence_url VARCHAR,
+            quote VARCHAR,                -- the source's own words
+            note VARCHAR,                 -- one sentence on what happened (becomes the event's note)
+            basis VARCHAR,                -- government or independent
+            confidence VARCHAR,           -- high, medium, low
+            origin VARCHAR NOT NULL,      -- watcher:<name>, public, editor, import:<file>
+            origin_ref VARCHAR,           -- the item's id at its origin, so a source is read once
+            proposed_by VARCHAR NOT NULL,
+            proposed_at TIMESTAMP NOT NULL,
+            retrieved_on DATE,            -- the day the source was read
+            match_score DOUBLE,           -- text similarity with the action (watchers)
+            match_reasons VARCHAR,        -- the words that matched, with their weights
+            review_state VARCHAR NOT NULL, -- pending, accepted, rejected, duplicate
+            review_reason VARCHAR,
+            duplicate_of INTEGER,
+            reviewed_by VARCHAR,
+            reviewed_at TIMESTAMP,
+            upload_id INTEGER,            -- the upload that recorded it, when accepted
+            event_id BIGINT               -- the status event it backs, when accepted
+        )""")
+    con.execute("""
+        CREATE TABLE event_sources (
+            event_id BIGINT NOT NULL,     -- a further source backing this event
+            proposal_id INTEGER,
+            source VARCHAR,
+            evidence_url VARCHAR,
+            retrieved_on DATE,
+            recorded_by VARCHAR NOT NULL,
+            recorded_at TIMESTAMP NOT NULL
+        )""")
+    con.execute("""CREATE TABLE done_when (action_id VARCHAR PRIMARY KEY, criterion VARCHAR NOT NULL,
+                                           basis VARCHAR NOT NULL)""")
+
+
 MIGRATIONS = [
     (1, "initial schema", m001_initial),
     (2, "evidence basis and plan claims", m002_evidence_basis_and_claims),
     (3, "title sources, lead bases and publication days", m003_titles_leads_and_publication_days),
     (4, "themes", m004_themes),
     (5, "events numbered without a sequence", m005_events_numbered_without_a_sequence),
+    (6, "evidence intake: proposals, retrieval days, further sources, done-when", m006_evidence_intake),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -95,6 +95,16 @@ def safe_url(value) -> str | None:
     return url
 
 
+def archive_url(url, day) -> str | None:
+    """The Wayback Machine's copy of a safe address nearest `day` (a date; None: none). The rule
+    "archive: web.archive.org/web/<YYYYMMDD>/<url>": the archive redirects to its capture closest
+    to that day, so the link is derived, never stored, and says nothing about whether a copy exists."""
+    safe = safe_url(url)
+    if safe is None or _missing(day):
+        return None
+    return f"https://web.archive.org/web/{day:%Y%m%d}/{safe}"
+
+
 def link_html(url, label=None) -> str:
     """An <a> for a safe address, escaped; anything else as plain text."""
     safe = safe_url(url)

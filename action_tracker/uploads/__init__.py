@@ -20,6 +20,8 @@ Columns (header names are matched case-insensitively; spaces count as "_"):
     basis           optional  government (the government's own account) or independent
     due_date        optional  YYYY-MM-DD: moves the due date (the plan's own is kept)
     lead_owner      optional  a name from the owner list: changes the lead owner
+    retrieved_on    optional  YYYY-MM-DD: the day the evidence was read at its source (never
+                              after today); the action's "last verified" day
     plan, title     ignored   they come with the template, to help people edit it
 
 One file may carry several rows for one action with different effective dates: they are

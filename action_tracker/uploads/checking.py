@@ -48,6 +48,7 @@ class Change:
     owner_from: str | None
     owner_to: str | None  # owner id; None: no change
     owner_to_name: str | None = None
+    retrieved_on: date | None = None  # the day the evidence was read at its source
 
 
 CHANGE_COLUMNS = [f.name for f in dataclasses.fields(Change)]
@@ -106,6 +107,7 @@ class Preview:
             "lead owner": ["" if _missing(o) else f"→ {o}" for o in c["owner_to_name"]],
             "note": c["note"].fillna(""), "evidence": c["evidence_url"].fillna(""),
             "confidence": c["confidence"].fillna(""), "basis": c["basis"].fillna(""),
+            "retrieved": pd.to_datetime(c["retrieved_on"]).dt.date,
         })
 
 
@@ -184,6 +186,7 @@ class Rows:
     eff: np.ndarray  # datetime64[D]; NaT where not a date
     due_to: np.ndarray  # datetime64[D]; NaT where empty or not a date
     owner_to: pd.Series  # (owner id, name) or None
+    retrieved: np.ndarray  # datetime64[D]; NaT where empty or not a date
     _filled: dict = dataclasses.field(default_factory=dict, repr=False)
 
     @property
@@ -299,6 +302,11 @@ RULES: list[Rule] = [
          f"basis must be one of {', '.join(BASIS)}: the government's own account, or an independent source"),
     Rule("due date", "due_date", lambda r: r.filled("due_date") & np.isnat(r.due_to),
          lambda r, row: _date_problem(row.due_date)),
+    Rule("retrieval day", "retrieved_on", lambda r: r.filled("retrieved_on") & np.isnat(r.retrieved),
+         lambda r, row: _date_problem(row.retrieved_on)),
+    Rule("no future retrieval", "retrieved_on",
+         lambda r: pd.Series(r.retrieved > np.datetime64(r.today, "D"), index=r.f.index),
+         lambda r, row: f"the retrieval day is after today ({r.today.isoformat()})"),
     Rule("owner", "lead_owner", _unknown_owner,
          "unknown owner; use a name from the template or data/owners.csv"),
     *(_too_long(col) for col in ("note", "source", "evidence_url")),
@@ -345,7 +353,8 @@ def _read_rows(con, table: Table, columns: list[str], today: date) -> Rows:
         status=_per_value_text(f["status"], lambda v: normalise(v) if v else None),
         eff=_per_value_day(f["effective_date"], lambda v: today if v == "" else parse_iso_date(v)),
         due_to=_per_value_day(f["due_date"], lambda v: None if v == "" else parse_iso_date(v)),
-        owner_to=owner_to)
+        owner_to=owner_to,
+        retrieved=_per_value_day(f["retrieved_on"], lambda v: None if v == "" else parse_iso_date(v)))
 
 
 def _check(r: Rows, table: Table) -> tuple[list[Problem], pd.Series]:
@@ -370,7 +379,7 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What each good row changes. Rows naming one action on several days are its history, in date
     order: the first is compared with the tracker, each later one with the row before it."""
     good = _rows(r.f, keep).assign(status_to=_rows(r.status, keep), eff=r.eff[keep], due_to=r.due_to[keep],
-                                   owner=_rows(r.owner_to, keep))
+                                   owner=_rows(r.owner_to, keep), retrieved=r.retrieved[keep])
     cur = _rows(r.cur, keep)
     if r.repeats:  # an action's rows in date order, so each is compared with the one before it
         order = np.lexsort((good["row_no"].to_numpy(), good["eff"].to_numpy(), good["action_id"].to_numpy()))
@@ -395,12 +404,7 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     else:
         owner_id = good["owner"].map(lambda o: o[0], na_action="ignore")
         owner_change = owner_id.notna() & (owner_id != cur["lead_owner_id"].set_axis(good.index))
-    news = pd.Series(False, index=good.index)
-    for col, stored in (("note", "last_note"), ("evidence_url", "last_evidence_url"), ("source", "last_source"),
-                        ("basis", "last_basis")):
-        was = cur[stored].set_axis(good.index)
-        given = good[col].str.lower() if col == "basis" else good[col]
-        news |= (given != "") & (was.isna() | (given != was)).fillna(True).astype(bool)
+    news = _news(good, cur)
     changed = status_to.notna() & (~pd.Series(first, index=good.index) | (status_to != status_from) | due_change
                                    | owner_change | news)
     c, k = _rows(good, changed.to_numpy()), _rows(cur, changed.to_numpy())
@@ -420,8 +424,25 @@ def _changes(r: Rows, keep: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
         "owner_to": nobody if no_owner else owner_id[changed].where(owner_change[changed], None),
         "owner_to_name": nobody if no_owner else
         c["owner"].map(lambda o: o[1], na_action="ignore").where(owner_change[changed], None),
+        "retrieved_on": c["retrieved"],
     }, columns=CHANGE_COLUMNS, copy=False)
     return _in_order(change_rows, "row"), _in_order(good.loc[~changed, UNCHANGED_COLUMNS], "row_no")
+
+
+def _news(good: pd.DataFrame, cur: pd.DataFrame) -> pd.Series:
+    """Rows whose evidence differs from the action's latest (a note, address, source or basis of their own,
+    or a source read again on another day: the action's "last verified"), even with the same status."""
+    news = pd.Series(False, index=good.index)
+    for col, stored in (("note", "last_note"), ("evidence_url", "last_evidence_url"), ("source", "last_source"),
+                        ("basis", "last_basis")):
+        was = cur[stored].set_axis(good.index)
+        given = good[col].str.lower() if col == "basis" else good[col]
+        news |= (given != "") & (was.isna() | (given != was)).fillna(True).astype(bool)
+    retrieved = good["retrieved"].to_numpy(dtype="datetime64[D]")
+    if not np.isnat(retrieved).all():
+        was = cur["last_retrieved_on"].to_numpy(dtype="datetime64[D]")
+        news |= pd.Series(~np.isnat(retrieved) & (np.isnat(was) | (retrieved != was)), index=good.index)
+    return news
 
 
 def _categories(column: pd.Series) -> pd.Series:

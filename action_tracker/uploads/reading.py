@@ -27,7 +27,8 @@ from ..errors import InputError
 
 SHOWN = 100  # problems listed; the total is always given
 REQUIRED = ("action_id", "status")
-OPTIONAL = ("effective_date", "note", "evidence_url", "source", "confidence", "basis", "due_date", "lead_owner")
+OPTIONAL = ("effective_date", "note", "evidence_url", "source", "confidence", "basis", "due_date", "lead_owner",
+            "retrieved_on")
 IGNORED = ("plan", "title")
 ALLOWED = REQUIRED + OPTIONAL + IGNORED
 MAX_COLUMNS = 4 * len(ALLOWED)  # a header far wider than the format is not an update file

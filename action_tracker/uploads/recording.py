@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from .. import auth, safekeeping
 from ..db import fetch_one, transaction
 from ..errors import InputError
-from ..history import data_version, insert_events, insert_revert_events, live_events_of_upload
+from ..history import data_version, insert_events, insert_revert_events, live_events_of_upload, next_event_id
 from .checking import TEXT_COLUMNS, Preview, Progress, validate
 from .reading import UploadRejected, read_file
 
@@ -81,7 +81,7 @@ def _events(changes: pd.DataFrame, who: str, now: datetime, upload_id: int) -> p
         "confidence": text("confidence"), "basis": text("basis"), "due_date": day("due_to"),
         "lead_owner_id": text("owner_to"), "recorded_by": same(who, pa.string()),
         "recorded_at": same(now, pa.timestamp("us")), "upload_id": same(upload_id, pa.int64()),
-        "reverts_event_id": pa.nulls(n, pa.int64()),
+        "reverts_event_id": pa.nulls(n, pa.int64()), "retrieved_on": day("retrieved_on"),
     })
 
 
@@ -111,9 +111,12 @@ def _still_current(con, preview: Preview, today: date) -> None:
 
 
 def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
-          progress: Progress | None = None, now: datetime | None = None, archive: bool = True) -> ApplyResult:
+          progress: Progress | None = None, now: datetime | None = None, archive: bool = True,
+          also=None) -> ApplyResult:
     """Record every change of a clean preview as status events, in one transaction; the file is
-    archived first and the store backed up after (safekeeping.py)."""
+    archived first and the store backed up after (safekeeping.py). `also(con, upload_id, first_event_id)`
+    runs inside the same transaction after the events are in (the review queue marks its proposals
+    accepted there, so both land or neither does)."""
     who = auth.require_editor(cred, secrets)
     if not preview.ok:
         raise ApplyRefused(f"{preview.table.file_name} has {len(preview.problems)} problems; nothing was applied")
@@ -131,7 +134,10 @@ def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
         con.execute("INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                     [upload_id, preview.table.file_name, preview.table.sha256, preview.table.kind,
                      total, len(cf), len(preview.unchanged_rows), who, now])
+        first_event = next_event_id(con)
         _record(con, cf, who, now, upload_id, progress)
+        if also is not None:
+            also(con, upload_id, first_event)
         if archive:
             safekeeping.keep_file(con, preview.table.content, preview.table.sha256, preview.table.kind)
     if archive:
