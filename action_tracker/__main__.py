@@ -10,7 +10,10 @@
     verify                          read the store end to end; check the upload archive
     rebuild --out F                 a new store from the plan documents and the upload archive
     restore [--backup F]            put the latest backup back in place
-    publish OUT [--as-of D]         the public edition: a static site (pages, open data, feeds)
+    publish OUT [--as-of D]         the public edition: a static site (pages, open data, feeds);
+                                    --suggest-url: the dashboard's Suggest evidence page
+    watch [SOURCE ...] [--since D]  ask official sources for new items; matches wait in the review queue
+    queue [--state S]               the review queue: pending (or other) proposals, newest first
     report SNAPSHOT_ID --out F      a self-contained HTML report of a snapshot
     convert-evidence SRC --out F    status facts that name actions by a quote (../shared/evidence/)
                                     -> a file in the upload format, with the basis of each fact;
@@ -44,14 +47,14 @@ def _out(data: bytes, out: str | None) -> None:
 def cmd_build(args) -> int:
     from loaders import LoaderError
 
-    from .build import apply_shipped_updates, build
+    from .build import apply_shipped_updates, build, load_shipped_proposals
     from .uploads import UploadRejected
     target = db_path(args.db)
     if args.if_missing and target.exists():
         con = connect(target, wait=args.wait)
         shipped = con.execute("SELECT count(*) FROM uploads WHERE uploaded_by = 'build (data/updates)'").fetchall()
         if shipped[0][0] == 0:  # a first build stopped after its plans: finish it
-            for line in apply_shipped_updates(con):
+            for line in apply_shipped_updates(con) + load_shipped_proposals(con):
                 print(line)
         print(f"{target} exists; not rebuilding (run `build` without --if-missing to update it)")
         return EXIT_OK
@@ -181,9 +184,33 @@ def cmd_restore(args) -> int:
 def cmd_publish(args) -> int:
     from .publish import publish
     counts = publish(connect(args.db, read_only=True, wait=args.wait), Path(args.out),
-                     as_of=date.fromisoformat(args.as_of) if args.as_of else None, base_url=args.base_url or "")
+                     as_of=date.fromisoformat(args.as_of) if args.as_of else None, base_url=args.base_url or "",
+                     suggest_url=args.suggest_url or "")
     print(f"{args.out}: {counts['files']} files, {counts['actions']} actions; preview with "
           f"`python -m http.server -d {args.out}`")
+    return EXIT_OK
+
+
+def cmd_watch(args) -> int:
+    from .watchers import watch
+    since = date.fromisoformat(args.since) if args.since else None
+    reports = watch(connect(args.db, wait=args.wait), args.sources, since)
+    for r in reports:
+        print(r.line(), file=sys.stderr if r.error else sys.stdout)
+    return EXIT_INPUT if any(r.error for r in reports) else EXIT_OK
+
+
+def cmd_queue(args) -> int:
+    from .proposals import counts, queue
+    con = connect(args.db, read_only=True, wait=args.wait)
+    q = queue(con, (args.state,))
+    def text(v, empty=""):
+        return v if isinstance(v, str) and v else empty
+    for r in q.itertuples():
+        print(" · ".join(p for p in (f"#{r.proposal_id} [{r.review_state}] {text(r.action_id, '(no action yet)')}",
+                                     text(r.source) or text(r.evidence_url), f"from {r.proposed_by}",
+                                     text(r.review_reason) or text(r.match_reasons)) if p))
+    print(", ".join(f"{n} {s}" for s, n in counts(con).items()))
     return EXIT_OK
 
 
@@ -192,6 +219,17 @@ def cmd_convert_evidence(args) -> int:
     n = convert(connect(args.db, read_only=True, wait=args.wait), Path(args.source), Path(args.out))
     print(f"wrote {n} rows to {args.out}")
     return EXIT_OK
+
+
+def _evidence_commands(sub) -> None:
+    w = sub.add_parser("watch", help="ask official sources for new items; matches wait in the review queue")
+    w.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="federal-register, gov-uk, eu-commission, au-industry (default: all)")
+    w.add_argument("--since", help="YYYY-MM-DD: items published from this day (default: 30 days ago)")
+    w.set_defaults(fn=cmd_watch)
+    qu = sub.add_parser("queue", help="the review queue, newest first")
+    qu.add_argument("--state", choices=["pending", "accepted", "rejected", "duplicate"], default="pending")
+    qu.set_defaults(fn=cmd_queue)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -245,7 +283,9 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("out", help="the folder to write (empty, or a site published before)")
     pb.add_argument("--as-of", help="YYYY-MM-DD: the tracker as it stood that day")
     pb.add_argument("--base-url", help="where the site will be served (for the feeds' absolute links)")
+    pb.add_argument("--suggest-url", help="the dashboard's Suggest evidence page (http(s)); each action page links to it")
     pb.set_defaults(fn=cmd_publish)
+    _evidence_commands(sub)
     c = sub.add_parser("convert-evidence", help="quote-based status facts -> upload format")
     c.add_argument("source")
     c.add_argument("--out", required=True)

@@ -18,11 +18,13 @@ import pandas as pd
 
 from loaders import PLANS_DIR, LoadedPlan, OwnerRegistry, load_all
 from loaders.claims import load_claims
+from loaders.done_when import load_done_when
 from loaders.timing import publication_window
 
 from .db import ROOT, registered, transaction
 
 UPDATES_DIR = ROOT / "data" / "updates"
+PROPOSALS_DIR = ROOT / "data" / "proposals"
 
 ACTION_COLUMNS = ["action_id", "plan_id", "seq", "kind", "parent_action_id", "section", "title", "text",
                   "lead_owner_id", "owner_source", "due_date", "due_precision", "timing_text",
@@ -183,6 +185,7 @@ def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_D
     registry = OwnerRegistry.load()
     loaded = load_all(plans_dir, registry)  # every loader runs before anything is written
     claims = load_claims(plans_dir / "claims.csv", {lp.meta["plan_id"] for lp in loaded})
+    done = load_done_when(plans_dir / "done_when.csv", {a.action_id for lp in loaded for a in lp.actions})
     report = BuildReport()
     with transaction(con):
         _upsert_owners(con, registry)
@@ -193,11 +196,29 @@ def build(con, plans_dir: Path = PLANS_DIR, updates_dir: Path | None = UPDATES_D
             _replace_themes(con, lp)
             report.plans[lp.meta["plan_id"]] = len(lp.actions)
         _replace_claims(con, claims)
+        _replace_done_when(con, done)
         _upsert_theme_list(con)
     report.updates += apply_shipped_updates(con, updates_dir)
+    # The reviewed proposals beside the updates folder (data/proposals/ beside data/updates/).
+    report.updates += load_shipped_proposals(con, None if updates_dir is None else updates_dir.parent / "proposals")
     from .safekeeping import backup
     backup(con)
     return report
+
+
+def _replace_done_when(con, rows: list[dict]) -> None:
+    con.execute("DELETE FROM done_when")
+    for r in rows:
+        con.execute("INSERT INTO done_when VALUES (?, ?, ?)", [r["action_id"], r["criterion"], r["basis"]])
+
+
+def load_shipped_proposals(con, proposals_dir: Path | None = PROPOSALS_DIR) -> list[str]:
+    """Load data/proposals/*.csv (reviewed candidate facts) into the review queue, after the updates
+    that carry the accepted ones."""
+    if proposals_dir is None or not proposals_dir.is_dir():
+        return []
+    from .proposals import load_shipped
+    return [load_shipped(con, path) for path in sorted(proposals_dir.glob("*.csv"))]
 
 
 def apply_shipped_updates(con, updates_dir: Path | None = UPDATES_DIR) -> list[str]:

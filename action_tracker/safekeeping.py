@@ -209,6 +209,8 @@ def rebuild(source: Path, out: Path) -> dict[str, int]:
             with transaction(con):
                 con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e["row"])
             counts["snapshots"] += 1
+    from .build import load_shipped_proposals
+    load_shipped_proposals(con)  # the reviewed queue shipped in data/proposals/ (see Backup and restore)
     con.close()
     return counts
 
