@@ -14,6 +14,8 @@ pages = web.session_pages(lambda: [
     st.Page("pages/owners.py", title="Owners", icon=":material/account_balance:", url_path="owners"),
     st.Page("pages/compare.py", title="Compare the plans", icon=":material/compare_arrows:", url_path="compare"),
     st.Page("pages/explorer.py", title="Actions explorer", icon=":material/search:", url_path="explorer"),
+    st.Page("pages/suggest.py", title="Suggest evidence", icon=":material/add_comment:", url_path="suggest"),
+    st.Page("pages/review.py", title="Review queue", icon=":material/fact_check:", url_path="review"),
     st.Page("pages/updates.py", title="Updates", icon=":material/upload_file:", url_path="updates"),
     st.Page("pages/snapshots.py", title="Snapshots", icon=":material/push_pin:", url_path="snapshots"),
     st.Page("pages/methodology.py", title="Methodology", icon=":material/menu_book:", url_path="methodology"),

@@ -196,3 +196,12 @@ def plan_column_markdown(actions: pd.DataFrame, link_of) -> str:
                      f"  {md(label(a.status))} · due {due} · {md(a.lead_owner, 'no lead')}"
                      + ("" if a.primary else " · (other theme)"))
     return "\n".join(lines)
+
+
+def evidence_facts(criterion: tuple[str, str] | None, verified) -> str:
+    """What counts as done and the day last verified, in words (escaped), each unknown shown as such."""
+    done = f"**Done when:** {md(criterion[0])} _({md(criterion[1])})_" if criterion else \
+        "**Done when:** — (no reviewed criterion yet)"
+    seen = f"**Last verified:** {fmt_date(verified)} (the latest day a source of its evidence was read)" if verified \
+        else "**Last verified:** — (no retrieval day recorded)"
+    return f"{done}  \n{seen}"

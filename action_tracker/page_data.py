@@ -181,3 +181,55 @@ def action(ds: Dataset, action_id: str) -> dict:
     a = ds.state[(ds.state["action_id"] == action_id).to_numpy(bool)].iloc[0]
     a.name = action_id
     return {"action": a.drop("action_id"), "parts": ds.state[ds.state["parent_action_id"] == action_id]}
+
+
+def action_evidence(con, action_id: str, as_of=None) -> dict:
+    """One action's record of evidence, read from the store: its history with the day each source was
+    read, an archived copy, who proposed it (evidence accepted from the review queue); its further
+    sources; what counts as done; and the day it was last verified."""
+    from .history import action_history, event_sources, last_verified
+    from .proposals import done_when, proposed_by_event
+    from .text import archive_url
+    events = action_history(con, action_id)
+    by = proposed_by_event(con, events["event_id"])
+    events["proposed_by"] = events["event_id"].map(lambda e: by.get(int(e)))
+    events["archived"] = [archive_url(u, r if not pd.isna(r) else d)
+                          for u, r, d in zip(events["evidence_url"], events["retrieved_on"], events["effective_date"])]
+    sources = event_sources(con, action_id)
+    sources["archived"] = [archive_url(u, r if not pd.isna(r) else d)
+                           for u, r, d in zip(sources["evidence_url"], sources["retrieved_on"], sources["effective_date"])]
+    criterion = done_when(con).get(action_id)
+    verified = last_verified(con, as_of).get(action_id)
+    return {"events": events, "sources": sources, "done_when": criterion, "verified": verified,
+            "facts": captions.evidence_facts(criterion, verified)}
+
+
+def review_table(queue: pd.DataFrame) -> pd.DataFrame:
+    """The review queue as the editor's table: a decision column and the fields a reviewer may edit
+    first, then what to judge them by (the source, the match's reasons, the action and its latest evidence)."""
+    q = queue
+    return pd.DataFrame({
+        "decision": pd.Series([None] * len(q), dtype=object), "proposal": q["proposal_id"].astype(int),
+        "action_id": q["action_id"], "status": q["status"], "effective_date": pd.to_datetime(q["effective_date"]).dt.date,
+        "note": q["note"].where(q["note"].notna(), q["quote"]), "reason": pd.Series([None] * len(q), dtype=object),
+        "duplicate_of": pd.Series([None] * len(q), dtype="Int64"),
+        "source": q["source"], "evidence_url": q["evidence_url"], "match": q["match_reasons"],
+        "proposed_by": q["proposed_by"], "action": q["action_title"], "action_text": q["action_text"],
+        "done_when": q["done_when"], "current_status": q["current_status"], "latest_evidence": q["latest_note"],
+    })
+
+
+def decisions_from(edited: pd.DataFrame):
+    """The rows an editor gave a decision, as proposals.Decision (accepted rows carry their edited fields)."""
+    from .proposals import Decision
+    out = []
+    for r in edited.to_dict(orient="records"):
+        verdict = r.get("decision")
+        if not isinstance(verdict, str) or not verdict:
+            continue
+        edits = {k: r[k] for k in ("action_id", "status", "effective_date", "note")
+                 if r.get(k) is not None and not (not isinstance(r[k], str) and pd.isna(r[k]))}
+        dup = r.get("duplicate_of")
+        out.append(Decision(int(r["proposal"]), verdict, reason=r.get("reason") or None,
+                            duplicate_of=None if dup is None or pd.isna(dup) else int(dup), edits=edits))
+    return out

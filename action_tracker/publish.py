@@ -29,7 +29,7 @@ from . import captions, charts, exports, history, queries
 from .errors import InputError
 from .settings import ROOT, current
 from .statuses import COMPLETED, SHOWN, fmt_date, label
-from .text import html, link_html, storable
+from .text import archive_url, html, link_html, safe_url, storable
 
 HERE = Path(__file__).resolve().parent
 MARKER = ".action-tracker-site"  # a folder holding this file may be emptied and rewritten
@@ -56,8 +56,15 @@ def _env() -> Environment:
         "link": lambda url, text=None: Markup(link_html(url, text)) if isinstance(url, str) and url else (text or ""),
         "basis": lambda b: captions.BASIS_WORDS.get(b, "basis not recorded"),
         "leadword": lambda b: captions.LEAD_WORDS.get(b, "none named"),
+        "archived": _archived,
     })
     return env
+
+
+def _archived(url, day) -> Markup | str:
+    """" · archived copy" linking the Web Archive's capture nearest `day`, where the address is safe."""
+    target = archive_url(url, day)
+    return Markup(" · " + link_html(target, "archived copy")) if target else ""
 
 
 def _plain(v):
@@ -109,8 +116,11 @@ def _prepare(out: Path) -> None:
     (out / MARKER).write_text("Written by `python -m action_tracker publish`; rewritten on every publish.\n")
 
 
-def publish(con, out: Path, as_of: date | None = None, base_url: str = "") -> dict[str, int]:
-    """Write the site into `out` (empty, or a site published before). Returns what was written."""
+def publish(con, out: Path, as_of: date | None = None, base_url: str = "", suggest_url: str = "") -> dict[str, int]:
+    """Write the site into `out` (empty, or a site published before). Returns what was written.
+    `suggest_url`: the dashboard's Suggest evidence page, linked from every action page."""
+    if suggest_url and safe_url(suggest_url) is None:
+        raise InputError(f"--suggest-url {suggest_url!r} must be a web address starting http:// or https://")
     ds = history.load_dataset(con, as_of)
     out = Path(out)
     _prepare(out)
@@ -124,7 +134,7 @@ def publish(con, out: Path, as_of: date | None = None, base_url: str = "") -> di
     _index(site)
     _plans(site, events)
     _owners(site)
-    _actions(site, events)
+    _actions(site, events, _evidence_extras(con, ds.as_of), suggest_url)
     _sources(site)
     _methodology(site)
     _open_data(site, events)
@@ -197,11 +207,23 @@ def _owners(site: Site) -> None:
               intro="Each body and the actions it leads (stated, implied or plan level: see the methodology).")
 
 
-def _actions(site: Site, events: pd.DataFrame) -> None:
+def _evidence_extras(con, as_of: date) -> dict:
+    """What counts as done per action, the day each was last verified, and further sources by event."""
+    from .proposals import done_when
+    further = history.further_sources(con)
+    return {"done_when": done_when(con), "verified": history.last_verified(con, as_of),
+            "further": {int(e): _records(g) for e, g in further.groupby("event_id")}}
+
+
+def _actions(site: Site, events: pd.DataFrame, extras: dict, suggest_url: str = "") -> None:
     by_action = {aid: _records(g) for aid, g in events.groupby("action_id")}
+    sep = "&" if "?" in suggest_url else "?"
     for a in _records(site.ds.state):
-        site.page(f"actions/{a['action_id']}/index.html", "action.html", f"{a['action_id']}: {a['title']}", a=a,
-                  history=by_action.get(a["action_id"], []))
+        aid = a["action_id"]
+        site.page(f"actions/{aid}/index.html", "action.html", f"{aid}: {a['title']}", a=a,
+                  history=by_action.get(aid, []), done_when=extras["done_when"].get(aid),
+                  verified=extras["verified"].get(aid), further=extras["further"],
+                  suggest=f"{suggest_url}{sep}action={aid}" if suggest_url else None)
 
 
 def _sources(site: Site) -> None:

@@ -32,13 +32,14 @@ TARGET_CPU_RATIO = 1.5  # issue 16: server CPU per page view at most 1.5x the on
 # The dashboard's data pages, as their links name them ("" is the overview, the default page).
 PAGES = ("", "timeline", "completion", "owners", "compare", "explorer")
 ONE_LINE_APP = 'import streamlit as st\nst.write("Hello")\n'
-# The dashboard's frame around a one-line page: the same nine pages, built once per session, in a
-# hidden navigation and the sidebar's nine links carrying a query, as dashboard.py and web.navigation
+PAGE_COUNT = 11  # the pages dashboard.py registers (tests/test_bench.py checks the two agree)
+# The dashboard's frame around a one-line page: the same eleven pages, built once per session, in a
+# hidden navigation and the sidebar's eleven links carrying a query, as dashboard.py and web.navigation
 # draw them. What any page of a Streamlit app built this way pays before it draws anything of its own.
 _NAVIGATION = """import streamlit as st
 st.set_page_config(page_title="Frame", layout="wide")
-names = ["overview", "timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots",
-         "methodology"]
+names = ["overview", "timeline", "completion", "owners", "compare", "explorer", "suggest", "review", "updates",
+         "snapshots", "methodology"]
 if "pages" not in st.session_state:
     st.session_state["pages"] = [st.Page(lambda: st.write("Hello"), title=n.capitalize(), icon=":material/home:",
                                          url_path=n, default=(n == "overview")) for n in names]
@@ -51,7 +52,7 @@ NAVIGATION_FRAME_APP = _NAVIGATION + """with st.sidebar:
     st.divider()
 current.run()
 """
-# The same without the sidebar's links: what Streamlit's navigation of nine pages costs by itself.
+# The same without the sidebar's links: what Streamlit's navigation of the pages costs by itself.
 NAVIGATION_ONLY_APP = _NAVIGATION + "current.run()\n"
 
 # What the server spends per element a page draws, here: apps that draw one kind of element many
@@ -418,10 +419,10 @@ def table(out: dict) -> str:
               f"{c['views']} views, {c['small_app_views']} for the small apps, the apps in turn), next to the "
               f"one-line app's {floor:.4f} s: "
               + "; ".join(f"{p} {v:.4f} s ({v / floor:.1f}x)" for p, v in c["apps"]["dashboard"].items()),
-              "", f"The dashboard's frame around a one-line page (the nine pages' navigation and sidebar links, "
+              "", f"The dashboard's frame around a one-line page (the {PAGE_COUNT} pages' navigation and sidebar links, "
               f"nothing of its own): {frame:.4f} s per view, {frame / floor:.1f}x the one-line app's. Of it, "
-              f"Streamlit's navigation of the nine pages alone (hidden, no links) {nav:.4f} s ({nav / floor:.2f}x), "
-              f"and the nine sidebar links {(frame - nav) / 9 * 1000:.3f} ms each."]
+              f"Streamlit's navigation of the {PAGE_COUNT} pages alone (hidden, no links) {nav:.4f} s ({nav / floor:.2f}x), "
+              f"and the {PAGE_COUNT} sidebar links {(frame - nav) / PAGE_COUNT * 1000:.3f} ms each."]
     cost = element_costs(c)
     left = TARGET_CPU_RATIO * floor - frame
     lines += ["", f"What an element costs the server here (apps drawing {ELEMENT_APPS['markdown'][0]} Markdown "

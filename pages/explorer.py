@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from action_tracker import captions, history, page_data, web
-from action_tracker.text import md
+from action_tracker import captions, page_data, web
+from action_tracker.text import md, page_link_md
 from loaders import source_excerpt
 
 # Filters drawn last (sidebar_last): the list draws 0.5 s sooner when eleven sidebar widgets come after it.
@@ -18,6 +18,8 @@ if action_id:
     st.subheader(f"{md(action_id)}: {md(a['title'])}")
     # The latest evidence is the first thing under the title.
     st.markdown(captions.latest_evidence_markdown(a))
+    record = page_data.action_evidence(cur, action_id, ds.as_of)
+    st.markdown(record["facts"])
     st.markdown(f"> {md(a['text'])}")
     c1, c2, c3 = st.columns(3)
     for col, text in zip((c1, c2, c3), captions.action_facts(a, web.plan_name(ds, a["plan_id"]))):
@@ -31,19 +33,32 @@ if action_id:
     with st.expander(f"Source: {md(a['source_file'])}, lines {a['line_start']}–{a['line_end']}{md(repeat, '')}"):
         st.code(source_excerpt(a["source_file"], a["line_start"], a["line_end"]), language=None, wrap_lines=True)
     st.markdown("**Status history**")
-    events = history.action_history(cur, action_id)
+    events = record["events"]
     if events.empty:
         web.empty("No status history yet: this action shows No update yet.")
     else:
-        web.table(events[["effective_date", "status", "note", "source", "evidence_url", "confidence", "basis",
-                             "new_due_date", "new_lead_owner", "recorded_by", "recorded_at", "upload_file",
-                             "reverted"]],
+        web.table(events[["effective_date", "status", "note", "source", "evidence_url", "retrieved_on", "archived",
+                          "confidence", "basis", "new_due_date", "new_lead_owner", "proposed_by", "recorded_by",
+                          "recorded_at", "upload_file", "reverted"]],
                      key="history_table",
-                     column_config={**web.date_columns(events, ["effective_date", "new_due_date"]),
+                     column_config={**web.date_columns(events, ["effective_date", "new_due_date", "retrieved_on"]),
                                     "evidence_url": st.column_config.LinkColumn("evidence"),
+                                    "retrieved_on": st.column_config.DateColumn("read on", format="DD MMM YYYY"),
+                                    "archived": st.column_config.LinkColumn("archived copy", display_text="archive"),
+                                    "proposed_by": st.column_config.TextColumn("proposed by"),
+                                    "recorded_by": st.column_config.TextColumn("recorded (accepted) by"),
                                     "recorded_at": st.column_config.DatetimeColumn("recorded", format="DD MMM YYYY HH:mm"),
                                     "reverted": st.column_config.CheckboxColumn("reverted",
                                                                                 help="Undone by a later revert")})
+        if (~record["sources"]["own"]).any():
+            st.markdown("**Every source of its evidence**")
+            web.table(record["sources"][["effective_date", "status", "source", "evidence_url", "retrieved_on",
+                                         "archived"]], key="sources_table",
+                      column_config={**web.date_columns(record["sources"], ["effective_date", "retrieved_on"]),
+                                     "evidence_url": st.column_config.LinkColumn("evidence"),
+                                     "archived": st.column_config.LinkColumn("archived copy", display_text="archive")})
+    st.markdown(page_link_md("Know of evidence on this action? Suggest it", web.link("suggest", "action=" + action_id))
+                + ": an editor checks every suggestion before it counts.")
     st.divider()
 
 st.caption(f"{len(found['ids'])} of {len(ds.state)} actions match. Click a column header to sort. "

@@ -21,11 +21,12 @@ from .data import (
            plan_titles,
            version,
 )
-from .editors import client_id, editor_secrets, republish, sign_in
+from .editors import client_id, editor_secrets, republish, sign_in, suggestion_rate
 from .layout import (
            ANSWER_PAUSE_SECONDS,
            claims_box,
            date_columns,
+           editor,
            empty,
            headline_metrics,
            is_phone,
@@ -46,8 +47,8 @@ from .links import (
 from .widgets import action_picker, compare_choice, filter_widgets, open_selected_action, page, sidebar_controls
 
 __all__ = ["ANSWER_PAUSE_SECONDS", "DATASETS_KEPT", "PAGE_PARTS_KEPT", "absolute_link", "action_picker", "cached",
-           "claims_box", "client_id", "compare_choice", "cursor", "date_columns", "editor_secrets", "empty",
+           "claims_box", "client_id", "compare_choice", "cursor", "date_columns", "editor", "editor_secrets", "empty",
            "ensure_entrypoint", "figure_links", "filter_widgets", "headline_metrics", "is_phone", "keep_params",
            "last_status_change", "let_the_answer_show", "link", "methodology_text", "navigation",
            "open_selected_action", "page", "plan_name", "plan_titles", "raw_params", "republish", "session_pages",
-           "sidebar_controls", "sign_in", "status_legend", "table", "version"]
+           "sidebar_controls", "sign_in", "status_legend", "suggestion_rate", "table", "version"]

@@ -69,6 +69,14 @@ def _snapshot_rate():
     return RateLimit()
 
 
+@st.cache_resource
+def suggestion_rate():
+    """Public suggestions: at most proposals.PUBLIC_PER_MINUTE a minute from one client."""
+    from ..limits import RateLimit
+    from ..proposals import PUBLIC_PER_MINUTE
+    return RateLimit(PUBLIC_PER_MINUTE, 60)
+
+
 def client_id() -> str:
     """Who is asking, as well as a server can tell: the client's address, else this session."""
     try:

@@ -70,3 +70,8 @@ def table(data, **kwargs):
     """st.dataframe with the tracker's way of showing a missing value (text.UNKNOWN, "—") and no index.
     Every table on every page is drawn through here; Streamlit's own grid shows "None" otherwise."""
     return st.dataframe(data, placeholder=UNKNOWN, hide_index=True, **kwargs)
+
+
+def editor(data, **kwargs):
+    """st.data_editor drawn like every table (missing values as text.UNKNOWN, no index): the review queue."""
+    return st.data_editor(data, placeholder=UNKNOWN, hide_index=True, **kwargs)

@@ -55,7 +55,7 @@ DATA_PAGES = ("overview", "timeline", "completion", "owners", "compare", "explor
 def carried_params(target: str, view: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """The parameters of the current link (or of `view`, read by carried_view) that a link to `target` keeps."""
     keep = CARRIED if target in DATA_PAGES else ("as_of", "confidence")
-    if target in ("updates", "snapshots", "methodology"):
+    if target in ("updates", "snapshots", "methodology", "suggest", "review"):
         keep = ()
     view = carried_view() if view is None else view
     return {k: v for k, v in view.items() if k in keep}
