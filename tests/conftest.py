@@ -47,6 +47,13 @@ def editor():
     return auth.command_line("test editor")
 
 
+def shipped_event_rows() -> int:
+    """How many status events the files in data/updates/ carry (each data row is one event)."""
+    import csv
+    return sum(sum(1 for _ in csv.DictReader(open(p, encoding="utf-8-sig")))
+               for p in sorted((ROOT / "data" / "updates").glob("*.csv")))
+
+
 def table_counts(con) -> dict[str, int]:
     """Row counts of every table: 'nothing was written' means these did not move."""
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]

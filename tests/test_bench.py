@@ -15,6 +15,8 @@ from bench import load as load_module
 from bench import synth
 from bench.__main__ import main
 
+from .conftest import ROOT
+
 
 def test_synthetic_tracker_has_the_shape_asked_for(tmp_path):
     path = synth.make_tracker(tmp_path / "s.duckdb", 500, 4_000)
@@ -53,14 +55,16 @@ def test_benchmark_smoke_run(tmp_path):
     assert not cpu["errors"] and (cpu["views"], cpu["small_app_views"], cpu["rounds"]) == (4, 12, 2)
     assert set(cpu["apps"]) == {"one-line app", "navigation frame", "navigation only", "40 x markdown", "10 x widget",
                                 "dashboard"}
-    # What each page draws, counted from its messages: the nine page links, the sidebar's widgets.
+    # What each page draws, counted from its messages: a link per page, the sidebar's widgets.
+    registered = (ROOT / "dashboard.py").read_text(encoding="utf-8").count("st.Page(")
+    assert load_module.PAGE_COUNT == registered == 11
     messages = cpu["messages"]
     assert messages["40 x markdown"]["overview"] == {"widgets": 0, "page_links": 0, "other": 40}
     assert messages["10 x widget"]["overview"]["widgets"] == 10
-    assert messages["navigation frame"]["overview"]["page_links"] == 9
+    assert messages["navigation frame"]["overview"]["page_links"] == registered
     assert messages["navigation only"]["overview"] == {"widgets": 0, "page_links": 0, "other": 1}
-    assert "Streamlit's navigation of the nine pages alone" in load_module.table(load)
-    assert all(n["page_links"] == 9 and n["widgets"] >= 3 for n in messages["dashboard"].values())
+    assert f"Streamlit's navigation of the {registered} pages alone" in load_module.table(load)
+    assert all(n["page_links"] == registered and n["widgets"] >= 3 for n in messages["dashboard"].values())
     assert messages["dashboard"]["timeline"]["widgets"] > messages["dashboard"]["compare"]["widgets"]
     assert [r["page"] for r in load_module.where_the_time_goes(cpu)] == list(cpu["apps"]["dashboard"])
     assert "What an element costs the server here" in load_module.table(load)

@@ -102,8 +102,9 @@ def test_compare_a_snapshot_with_now(evidenced, editor):
     assert "EU-1.2-03" in newly_overdue  # due Q4 2025
     assert diff.loc["EU-1.2-03", "status_after"] == "In progress"
     # Past due with nothing reported, then or now, is told apart from a reported overdue.
-    # UK-R20 fell due on 31 Jan 2026 and nothing has been reported: past due with no update now.
-    assert diff.loc["UK-R20", "past_due_no_update_after"] and not diff.loc["UK-R20", "became_overdue"]
+    # EU-4-07 fell due at the end of 2025 and nothing has been reported: past due with no update now.
+    assert diff.loc["EU-4-07", "status_after"] == "No update yet"
+    assert diff.loc["EU-4-07", "past_due_no_update_after"] and not diff.loc["EU-4-07", "became_overdue"]
 
 
 def test_html_report_opens_offline_with_its_charts(evidenced, tmp_path):

@@ -18,7 +18,7 @@ from action_tracker.db import StoreError, connect
 from action_tracker.history import action_state
 from loaders import LoaderError
 
-from .conftest import ROOT, TODAY, table_counts, upload
+from .conftest import ROOT, TODAY, shipped_event_rows, table_counts, upload
 from .small import csv_plans
 
 PLANS = ROOT / "data" / "plans"
@@ -112,10 +112,11 @@ def test_build_applies_shipped_updates_once(tmp_path):
     first = build(c)
     assert any("changes recorded" in line for line in first.updates)
     n = c.execute("SELECT count(*) FROM status_events").fetchone()[0]
-    assert n == 14 + 57  # the rows of data/updates/0001_status_evidence.csv and 0002_status_evidence_2026-11.csv
+    assert n == shipped_event_rows() == 14 + 57 + 28  # the rows of data/updates/0001, 0002 and 0003
     per_plan = dict(c.execute("""SELECT a.plan_id, count(*) FROM status_events e JOIN actions a USING (action_id)
                                  GROUP BY 1""").fetchall())
-    assert per_plan == {"US": 4 + 20, "EU": 6 + 16, "UK": 3 + 14, "CN": 5, "AU": 1 + 2}  # as ../shared/evidence says
+    # 0001 and 0002 as ../shared/evidence says; 0003, the facts checked in December 2026 (data/proposals/)
+    assert per_plan == {"US": 4 + 20 + 6, "EU": 6 + 16 + 8, "UK": 3 + 14 + 10, "CN": 5 + 1, "AU": 1 + 2 + 3}
     basis = dict(c.execute("SELECT basis, count(*) FROM status_events GROUP BY 1").fetchall())
     assert set(basis) == {"government", "independent"} and sum(basis.values()) == n
     second = build(c)
@@ -208,7 +209,7 @@ def test_a_store_built_before_titles_leads_and_parts_keeps_its_ids_and_history(t
     # publication days or plan-level leads, and only the evidence it shipped.
     old = tmp_path / "old-plans"
     shutil.copytree(PLANS, old)
-    for name in ("titles.csv", "eu_commitments.csv", "claims.csv", "themes.csv"):
+    for name in ("titles.csv", "eu_commitments.csv", "claims.csv", "themes.csv", "done_when.csv"):
         (old / name).unlink()
     manifest = (old / "manifest.toml").read_text(encoding="utf-8")
     manifest = "\n".join(line for line in manifest.splitlines()
@@ -231,7 +232,8 @@ def test_a_store_built_before_titles_leads_and_parts_keeps_its_ids_and_history(t
     live = {r[0] for r in c.execute("SELECT action_id FROM actions WHERE retired_at IS NULL").fetchall()}
     assert old_ids <= live  # no id changed or went away
     after = c.execute("SELECT event_id, action_id, status, effective_date FROM status_events ORDER BY 1").fetchall()
-    assert after[:len(events)] == events and len(after) == len(events) + 57  # untouched; then the new evidence
+    # Untouched; then the evidence shipped since (0002 and 0003: every shipped row but 0001's 14)
+    assert after[:len(events)] == events and len(after) == len(events) + shipped_event_rows() - 14
     assert {e[1] for e in after} <= live  # ... and every event points at a live action
     state = action_state(c, TODAY).set_index("action_id")
     assert state.loc["EU-4-02", "status"] == "In progress" and state.loc["EU-4-02-1", "status"] == "No update yet"
