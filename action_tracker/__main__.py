@@ -192,9 +192,9 @@ def cmd_publish(args) -> int:
 
 
 def cmd_watch(args) -> int:
-    from .watchers import watch
+    from . import watchers
     since = date.fromisoformat(args.since) if args.since else None
-    reports = watch(connect(args.db, wait=args.wait), args.sources, since)
+    reports = watchers.watch(connect(args.db, wait=args.wait), args.sources, since, fetcher=watchers.fetch)
     for r in reports:
         print(r.line(), file=sys.stderr if r.error else sys.stdout)
     return EXIT_INPUT if any(r.error for r in reports) else EXIT_OK

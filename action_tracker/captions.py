@@ -91,7 +91,7 @@ def latest_evidence_markdown(a: pd.Series) -> str:
     """The first thing under an action's title: its latest reported status and the evidence for it."""
     if a["status"] == NO_UPDATE:
         return ("**? No update yet**: nothing has been reported on this action. This is not a verdict: it "
-                "may be under way, done or dropped. Send evidence to the editors (see Methodology).")
+                "may be under way, done or dropped. Know of evidence? Suggest it: an editor checks it first.")
     when = fmt_date(a["status_date"])
     flags = []
     if a["overdue"]:

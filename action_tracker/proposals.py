@@ -31,7 +31,7 @@ from .text import first_unstorable, safe_url
 STATES = ("pending", "accepted", "rejected", "duplicate")
 # The longest value each free-text field may hold (a public form's fields are cut here, never stored longer).
 LIMITS = {"action_id": 40, "status": 40, "source": 300, "evidence_url": 2000, "quote": 2000, "note": 1000,
-          "proposed_by": 100, "origin_ref": 300, "match_reasons": 600, "reason": 500}
+          "proposed_by": 120, "origin_ref": 300, "match_reasons": 600, "reason": 500}
 PUBLIC_PER_MINUTE = 5  # suggestions one client may send in a minute; the sixth is refused
 
 

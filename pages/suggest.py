@@ -21,7 +21,7 @@ with st.form("suggest_form"):
     note = st.text_area("What happened", max_chars=proposals.LIMITS["note"])
     day = st.text_input("When it happened (YYYY-MM-DD, optional)", max_chars=10)
     status = st.selectbox("What it shows (optional)", ["", *STATUSES], key="suggest_status")
-    who = st.text_input("Your name or organisation (optional; shown to editors)", max_chars=proposals.LIMITS["proposed_by"])
+    who = st.text_input("Your name or organisation (optional; shown to editors)", max_chars=100)
     sent = st.form_submit_button("Send to the editors", type="primary")
 if sent:
     fields = {"action_id": action_id, "evidence_url": url, "source": source, "note": note, "effective_date": day,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 import streamlit as st
@@ -23,6 +24,8 @@ PAGES = {
     "pages/snapshots.py": "A snapshot freezes a view",
     "pages/methodology.py": "No update yet",
     "pages/compare.py": "Themes by plan",
+    "pages/suggest.py": "An editor checks every suggestion",
+    "pages/review.py": "pending ·",
 }
 
 
@@ -339,6 +342,11 @@ def hostile_db(tmp_path, monkeypatch):
     build(con, plans_dir=plans, updates_dir=None)
     add_event(con, "HX-1", "In progress", d(-3), note=f"Note {PAYLOAD}", source=f"Source {PAYLOAD}",
               evidence_url="javascript:alert(1)")
+    from action_tracker import proposals
+    proposals.add(con, [proposals.Proposal(origin="public", proposed_by=f"public: {PAYLOAD}", action_id="HX-1",
+                                           note=f"Suggested {PAYLOAD}", source=f"Source {PAYLOAD}",
+                                           evidence_url="https://example.org/hx")])
+    con.execute("INSERT INTO done_when VALUES ('HX-1', ?, ?)", [f"Done {PAYLOAD}", f"Basis {PAYLOAD}"])
     con.close()
     monkeypatch.setenv("ACTION_TRACKER_DB", str(path))
     return path
@@ -349,13 +357,17 @@ def hostile_db(tmp_path, monkeypatch):
     ("pages/timeline.py", {}),
     ("pages/owners.py", {"owner": f"Owner {PAYLOAD}"}),
     ("pages/explorer.py", {"action": f"[x]({PAYLOAD})", "plan": "![x](http://e/t.png)", "q": PAYLOAD}),
+    ("pages/review.py", {}), ("pages/suggest.py", {"action": PAYLOAD}),
 ])
-def test_user_text_is_shown_as_text_on_every_page(hostile_db, page, params):
+def test_user_text_is_shown_as_text_on_every_page(hostile_db, page, params, monkeypatch):
+    monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")  # the review page is for editors
     at = open_page(page, **params)
     shown = [str(e.value) for kind in ("title", "markdown", "caption", "subheader", "info", "warning", "error")
              for e in getattr(at, kind)]
     charts = [e.proto.spec for e in at.get("plotly_chart")]
-    assert any("evil" in v for v in shown + charts), "the payload is shown, as text"
+    # Grid cells and widget values are drawn as plain text by Streamlit itself (never Markdown).
+    cells = [e.value.to_csv() for e in at.data_editor] + [str(w.value) for w in at.text_input]
+    assert any("evil" in v for v in shown + charts + cells), "the payload is shown, as text"
     for v in shown:
         if v.lstrip().startswith("<"):  # our own HTML blocks: the payload is escaped inside them
             assert not re.search(r"<img|<a [^>]*href=['\"](?:https?://evil|javascript)", v), v[:200]
@@ -557,3 +569,53 @@ def test_pages_draw_tables_through_the_one_helper():
     offenders = [p.name for p in ROOT.glob("pages/*.py") if re.search(r"st\.(dataframe|table|data_editor)\(",
                                                                         p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_a_reader_suggests_evidence_and_the_sixth_in_a_minute_is_refused(seed_db):
+    from action_tracker import proposals
+    from action_tracker.db import connect
+    at = open_page("pages/suggest.py", action="UK-R07")
+    assert at.text_input[0].value == "UK-R07"  # the public edition's link fills the action in
+    for n in range(6):
+        at.text_input[1].set_value(f"https://example.org/evidence-{n}")
+        at.text_area[0].set_value("Five high-impact datasets were named")
+        at.button[0].click()
+        at.run()
+        assert not at.exception
+    assert len(at.success) == 0 and "too many suggestions" in at.error[0].value
+    con = connect(seed_db)  # (the app's own read-write connection to the file is still open)
+    q = proposals.queue(con)
+    assert len(q) == 5 and set(q["action_id"]) == {"UK-R07"} and set(q["origin"]) == {"public"}
+    assert con.execute("SELECT count(*) FROM status_events WHERE action_id = 'UK-R07'").fetchone()[0] == 0
+
+
+def test_the_review_page_lists_the_queue_and_the_explorer_names_who_proposed_and_who_accepted(seed_db, monkeypatch):
+    from action_tracker import proposals
+    from action_tracker.db import connect
+    monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")
+    con = connect(seed_db)
+    (pid,), _ = proposals.add(con, [proposals.Proposal(
+        origin="public", proposed_by="public: Ada", action_id="UK-R07", status="Completed",
+        effective_date=date(2026, 1, 20), source="GOV.UK", evidence_url="https://www.gov.uk/datasets",
+        note="Five datasets named", retrieved_on=date(2026, 12, 6))])
+    con.close()
+    at = open_page("pages/review.py")
+    shown = at.data_editor[0].value  # the batch table, the action's text and its criterion beside each
+    assert list(shown["proposal"]) == [pid] and shown.iloc[0]["note"] == "Five datasets named"
+    assert "data sets" in shown.iloc[0]["action_text"]
+    assert at.button(key="apply_review").disabled  # nothing decided yet
+    # AppTest cannot edit a data editor's cells: the decisions the table gives go through the same call.
+    from action_tracker.page_data import decisions_from
+    decided = shown.assign(decision=["accept"])
+    con = connect(seed_db)
+    from action_tracker import auth
+    assert "1 accepted" in proposals.review(con, decisions_from(decided), auth.command_line("local editor"),
+                                            archive=False)
+    con.close()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    explorer = open_page("pages/explorer.py", action="UK-R07")
+    table = [t for t in explorer.dataframe if "proposed_by" in t.value.columns][0].value
+    assert list(table["proposed_by"]) == ["public: Ada"] and list(table["recorded_by"]) == ["local editor"]
+    assert "Last verified:** 06 Dec 2026" in page_text(explorer)
+    assert "Done when:**" in page_text(explorer)

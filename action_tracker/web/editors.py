@@ -83,7 +83,7 @@ def client_id() -> str:
         ip = st.context.ip_address
     except Exception:  # not every Streamlit context has one (tests, some proxies)
         ip = None
-    if ip:
+    if isinstance(ip, str) and ip:  # (under AppTest it is a stand-in object, different every run)
         return ip
     return st.session_state.setdefault("_client_id", __import__("secrets").token_hex(8))
 
