@@ -15,6 +15,9 @@
     watch [SOURCE ...] [--since D]  ask official sources for new items; matches wait in the review queue
     queue [--state S]               the review queue: pending (or other) proposals, newest first
     report SNAPSHOT_ID --out F      a self-contained HTML report of a snapshot
+    hash-password                   a salted scrypt hash of a password (stdin), for the roster
+    editors                         check the roster (data/editors.toml): each person's role and scope
+    settings                        the settings this process reads (ACTION_TRACKER_* variables)
     convert-evidence SRC --out F    status facts that name actions by a quote (../shared/evidence/)
                                     -> a file in the upload format, with the basis of each fact;
                                     how data/updates/*.csv were made (see the README)
@@ -32,7 +35,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import auth, exports, memory
+from . import auth, exports, memory, settings
 from .db import connect, db_path
 from .errors import EXIT_INPUT, EXIT_OK, EXIT_STORE, EXIT_USAGE, TrackerError
 
@@ -221,6 +224,47 @@ def cmd_convert_evidence(args) -> int:
     return EXIT_OK
 
 
+def cmd_hash_password(args) -> int:
+    """Read a password (asked twice on a terminal, else one line of standard input) and print its hash."""
+    import getpass
+    if sys.stdin.isatty():
+        first, second = getpass.getpass("Password: "), getpass.getpass("Again: ")
+        if first != second:
+            print("the two passwords differ; nothing printed", file=sys.stderr)
+            return EXIT_INPUT
+    else:
+        first = sys.stdin.readline().rstrip("\n")
+    print(auth.hash_password(first))
+    return EXIT_OK
+
+
+def cmd_editors(args) -> int:
+    """The roster, checked: each person's role and scope (how many actions), never a password."""
+    con = connect(args.db, read_only=True, wait=args.wait)
+    people = auth.roster()
+    for p in people.values():
+        editor = auth.Editor(p.identity, p.role, p.bodies)
+        sc = auth.scope(con, editor)
+        print(f"{p.identity}: {p.role}" + (f" for {', '.join(p.bodies)} ({len(sc)} actions)" if sc is not None else "")
+              + (" · password sign-in" if p.password_hash else ""))
+    print(f"{len(people)} people on the roster ({settings.current().editors_file})")
+    return EXIT_OK
+
+
+def cmd_settings(args) -> int:
+    """This process's settings, as the dashboard would read them (editors' hashes shown as hashes)."""
+    for name, value in vars(settings.current()).items():
+        print(f"{name} = {value!r}")
+    return EXIT_OK
+
+
+def _people_commands(sub) -> None:
+    sub.add_parser("hash-password", help="print a salted scrypt hash of a password, for the roster"
+                   ).set_defaults(fn=cmd_hash_password)
+    sub.add_parser("editors", help="check the roster (data/editors.toml): roles and scopes").set_defaults(fn=cmd_editors)
+    sub.add_parser("settings", help="the settings this process reads from its environment").set_defaults(fn=cmd_settings)
+
+
 def _evidence_commands(sub) -> None:
     w = sub.add_parser("watch", help="ask official sources for new items; matches wait in the review queue")
     w.add_argument("sources", nargs="*", metavar="SOURCE",
@@ -286,6 +330,7 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--suggest-url", help="the dashboard's Suggest evidence page (http(s)); each action page links to it")
     pb.set_defaults(fn=cmd_publish)
     _evidence_commands(sub)
+    _people_commands(sub)
     c = sub.add_parser("convert-evidence", help="quote-based status facts -> upload format")
     c.add_argument("source")
     c.add_argument("--out", required=True)

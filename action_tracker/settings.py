@@ -46,7 +46,10 @@ class Settings:
     local_editing: bool = field(default=False, metadata={
         "env": "ACTION_TRACKER_LOCAL_EDITING", "doc": "1: whoever uses the dashboard may edit (a laptop only)"})
     editors: dict = field(default_factory=dict, metadata={
-        "env": "ACTION_TRACKER_EDITORS", "doc": "name:password pairs, comma-separated ([editors] in secrets.toml too)"})
+        "env": "ACTION_TRACKER_EDITORS",
+        "doc": "reviewers as name:hash pairs, comma-separated; hashes from `hash-password` ([editors] in secrets.toml too)"})
+    editors_file: Path = field(default=ROOT / "data" / "editors.toml", metadata={
+        "env": "ACTION_TRACKER_EDITORS_FILE", "doc": "the roster: who signs in as contributor, reviewer or admin"})
     publish_dir: Path | None = field(default=None, metadata={
         "env": "ACTION_TRACKER_PUBLISH_DIR", "doc": "if set, the dashboard republishes the public edition there after each upload"})
     stale_days: int = field(default=180, metadata={
@@ -69,6 +72,7 @@ class Settings:
             max_upload_mb=_number(env, "ACTION_TRACKER_MAX_UPLOAD_MB", 50.0),
             local_editing=env.get("ACTION_TRACKER_LOCAL_EDITING") == "1",
             editors=editors,
+            editors_file=Path(env.get("ACTION_TRACKER_EDITORS_FILE") or cls.editors_file),
             stale_days=int(_number(env, "ACTION_TRACKER_STALE_DAYS", 180)),
             publish_dir=Path(env["ACTION_TRACKER_PUBLISH_DIR"]) if env.get("ACTION_TRACKER_PUBLISH_DIR") else None,
         )

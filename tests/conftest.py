@@ -18,6 +18,12 @@ ARTIFACTS = ROOT / "test-artifacts"
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def _no_roster_of_this_machine(monkeypatch, tmp_path_factory):
+    """A data/editors.toml made on this machine must not change what the tests see: no roster unless a test gives one."""
+    monkeypatch.setenv("ACTION_TRACKER_EDITORS_FILE", str(tmp_path_factory.getbasetemp() / "no-roster.toml"))
+
+
 @pytest.fixture(scope="session")
 def built_template(tmp_path_factory) -> Path:
     """The five plans built once, with no updates applied; tests get copies."""

@@ -10,8 +10,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from action_tracker.auth import hash_password
+
 from .conftest import ROOT
 from .small import EXPECTED, decode, make_small_db
+
+ALICE_HASH = hash_password("s3cret-enough-2026")  # editors are configured by hash only
 
 # Each page, and something it must show on the seed data (not only a title).
 PAGES = {
@@ -260,7 +264,7 @@ def test_viewers_never_see_upload_controls(seed_db, monkeypatch):
 
 def test_editors_sign_in_before_they_see_upload_controls(seed_db, monkeypatch):
     monkeypatch.delenv("ACTION_TRACKER_LOCAL_EDITING", raising=False)
-    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:s3cret-enough")
+    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:" + ALICE_HASH)
     at = open_page("pages/updates.py")
     assert uploaders(at) == 0
     at.text_input[0].input("alice")
@@ -268,7 +272,7 @@ def test_editors_sign_in_before_they_see_upload_controls(seed_db, monkeypatch):
     at.button[0].click().run()
     assert uploaders(at) == 0 and any("wrong password" in e.value for e in at.error)
     at.text_input[0].input("alice")
-    at.text_input[1].input("s3cret-enough")
+    at.text_input[1].input("s3cret-enough-2026")
     at.button[0].click().run()
     assert uploaders(at) == 1
 
@@ -429,7 +433,7 @@ def test_a_damaged_store_gets_the_clear_message_on_every_page(seed_db):
 
 def test_repeated_wrong_passwords_lock_the_editor_out(seed_db, monkeypatch):
     monkeypatch.delenv("ACTION_TRACKER_LOCAL_EDITING", raising=False)
-    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:s3cret-enough")
+    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:" + ALICE_HASH)
     at = open_page("pages/updates.py")
     for _ in range(3):
         at.text_input[0].input("alice")
@@ -437,7 +441,7 @@ def test_repeated_wrong_passwords_lock_the_editor_out(seed_db, monkeypatch):
         at.button[0].click().run()
         assert any("wrong password" in e.value for e in at.error)
     at.text_input[0].input("alice")
-    at.text_input[1].input("s3cret-enough")  # the right one, straight after: refused for now
+    at.text_input[1].input("s3cret-enough-2026")  # the right one, straight after: refused for now
     at.button[0].click().run()
     assert uploaders(at) == 0 and any("Too many failed sign-ins" in e.value for e in at.error)
 

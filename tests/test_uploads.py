@@ -337,7 +337,7 @@ def test_revert_adds_events_and_restores_the_previous_state(con, editor):
 
 def test_only_editors_write(con, monkeypatch):
     monkeypatch.delenv("ACTION_TRACKER_LOCAL_EDITING", raising=False)
-    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:correct horse battery")
+    monkeypatch.setenv("ACTION_TRACKER_EDITORS", "alice:" + auth.hash_password("correct horse battery"))
     _, preview = check(con, GOOD)
     before = table_counts(con)
     for cred in (None, auth.Credentials("alice", "wrong"), auth.Credentials("mallory", "correct horse battery"),
@@ -350,7 +350,9 @@ def test_only_editors_write(con, monkeypatch):
     assert apply(con, preview, auth.Credentials("alice", "correct horse battery")).changed == 1
     # Secrets from .streamlit/secrets.toml work the same way.
     monkeypatch.delenv("ACTION_TRACKER_EDITORS")
-    assert auth.require_editor(auth.Credentials("bob", "pw"), {"bob": "pw"}) == "bob"
+    assert auth.require_editor(auth.Credentials("bob", "pw of twelve+"), {"bob": auth.hash_password("pw of twelve+")}) == "bob"
+    with pytest.raises(auth.RosterError, match="in the clear"):  # a password itself is refused, never compared
+        auth.require_editor(auth.Credentials("bob", "pw of twelve+"), {"bob": "pw of twelve+"})
     assert not auth.editing_enabled({})
 
 
