@@ -33,12 +33,15 @@ def actions_frame(con=None, as_of: date | None = None, state: pd.DataFrame | Non
     return out[[c for c in ACTION_COLUMNS if c in out.columns]].reset_index(drop=True)
 
 
-def template(con, today: date | None = None) -> pd.DataFrame:
-    """Every live action with its current state, in upload format, ready to edit and upload again.
+def template(con, today: date | None = None, only: set[str] | None = None) -> pd.DataFrame:
+    """Every live action with its current state, in upload format, ready to edit and upload again;
+    with `only`, those actions (a contributor's scope: auth.scope).
 
     An action with no reported status has an empty status cell: fill it in to report one.
     """
     s = action_state(con, today)
+    if only is not None:
+        s = s[s["action_id"].isin(only)]
     return pd.DataFrame({
         "action_id": s["action_id"], "plan": s["plan_id"], "title": s["title"],
         "lead_owner": s["lead_owner"].fillna(""),

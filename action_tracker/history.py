@@ -383,11 +383,19 @@ HISTORY_SELECT = f"""
     SELECT e.event_id, e.action_id, a.plan_id AS plan, a.title, e.status, e.effective_date, e.note,
            e.evidence_url, e.source, e.confidence, e.basis, e.retrieved_on, e.due_date AS new_due_date,
            o.name AS new_lead_owner, e.recorded_by, e.recorded_at, e.upload_id, u.file_name AS upload_file,
-           e.reverts_event_id, {REVERTED} AS reverted
+           e.reverts_event_id, {REVERTED} AS reverted,
+           p.proposed_by, p.proposed_at, p.proposed_in,
+           CASE WHEN p.proposed_by IS NOT NULL THEN e.recorded_by END AS approved_by
     FROM status_events e
     JOIN actions a USING (action_id)
     LEFT JOIN owners o ON o.owner_id = e.lead_owner_id
-    LEFT JOIN uploads u USING (upload_id)"""
+    LEFT JOIN uploads u USING (upload_id)
+    -- the audit of evidence that came through the review queue: who proposed it, when, from where
+    -- (a contributor's upload, a watcher, a reader); the event's recorded_by is who approved it
+    LEFT JOIN (SELECT event_id, string_agg(DISTINCT proposed_by, '; ' ORDER BY proposed_by) AS proposed_by,
+                      min(proposed_at) AS proposed_at, string_agg(DISTINCT origin, '; ' ORDER BY origin) AS proposed_in
+               FROM proposals WHERE review_state = 'accepted' AND event_id IS NOT NULL GROUP BY event_id) p
+        USING (event_id)"""
 
 
 def action_history(con, action_id: str) -> pd.DataFrame:

@@ -188,11 +188,9 @@ def action_evidence(con, action_id: str, as_of=None) -> dict:
     read, an archived copy, who proposed it (evidence accepted from the review queue); its further
     sources; what counts as done; and the day it was last verified."""
     from .history import action_history, event_sources, last_verified
-    from .proposals import done_when, proposed_by_event
+    from .proposals import done_when
     from .text import archive_url
     events = action_history(con, action_id)
-    by = proposed_by_event(con, events["event_id"])
-    events["proposed_by"] = events["event_id"].map(lambda e: by.get(int(e)))
     events["archived"] = [archive_url(u, r if not pd.isna(r) else d)
                           for u, r, d in zip(events["evidence_url"], events["retrieved_on"], events["effective_date"])]
     sources = event_sources(con, action_id)

@@ -109,13 +109,16 @@ def _seen(con, p: Proposal) -> bool:
         con, "SELECT 1 FROM proposals WHERE evidence_url = ? AND action_id = ?", [p.evidence_url, p.action_id]))
 
 
-def add(con, items: list[Proposal], now: datetime | None = None, today: date | None = None) -> tuple[list[int], int]:
+def add(con, items: list[Proposal], now: datetime | None = None, today: date | None = None,
+        labels: list[str] | None = None) -> tuple[list[int], int]:
     """Store proposals in one transaction: all of them, or (if any is wrong) none, with every problem
-    named. Items already in the queue are skipped. Returns (the new ids, how many were known)."""
+    named (as `labels` say where each came from: "item N" unless given). Items already in the queue
+    are skipped. Returns (the new ids, how many were known)."""
     today = today or date.today()
     now = now or datetime.now().replace(microsecond=0)
     known = _known_actions(con)
-    found = [m for i, p in enumerate(items, start=1) for m in problems(p, known, today, f"item {i}")]
+    labels = labels or [f"item {i}" for i in range(1, len(items) + 1)]
+    found = [m for p, label in zip(items, labels) for m in problems(p, known, today, label)]
     if found:
         raise ProposalRefused("; ".join(found[:20]) + ("" if len(found) <= 20 else f"; … {len(found)} problems"))
     new, skipped = [], 0
@@ -166,6 +169,55 @@ def suggest(con, fields: dict[str, str], client: str, rate, now: datetime | None
     if known:
         raise ProposalRefused("this source is already in the review queue for this action: thank you")
     return ids[0]
+
+
+def submit(con, preview, cred: auth.Credentials | None, *, secrets=None, now: datetime | None = None) -> str:
+    """A contributor's upload: every row checked against what their bodies own (auth.scope), then
+    each change queued as a proposal of origin "upload:<file>" that waits for a reviewer; nothing is
+    counted until one accepts it. An out-of-scope row refuses the whole file, naming row, action and
+    scope; nothing is stored then. (Reviewers and admins apply uploads directly: uploads.apply.)"""
+    editor = auth.authorize(cred, secrets)
+    t = preview.table
+    if not preview.ok:
+        raise ProposalRefused(f"{t.file_name} has {len(preview.problems)} problems; nothing was sent for review")
+    allowed = auth.scope(con, editor)
+    cf = preview.change_rows
+    bad = []
+    if allowed is not None:
+        rows = sorted([(int(r), a) for r, a in zip(cf["row"], cf["action_id"])] + preview.unchanged)
+        bad += [f"{t.file_name}: row {r}: action {a} is outside your scope ({auth.scope_words(editor)})"
+                for r, a in rows if a not in allowed]
+    if not editor.reviews:
+        for r, due, owner in zip(cf["row"], cf["due_to"], cf["owner_to"]):
+            for col, value in (("due_date", due), ("lead_owner", owner)):
+                if value is not None and not pd.isna(value) and value != "":
+                    bad.append(f"{t.file_name}: row {int(r)}, column {col}: contributors report status and evidence; "
+                               f"a reviewer changes due dates and lead owners (value {str(value)[:40]!r})")
+    if bad:
+        raise ProposalRefused("; ".join(bad[:20]) + (f"; … {len(bad)} problems in all" if len(bad) > 20 else "")
+                              + ". Nothing was sent for review.")
+    if cf.empty:
+        return "every row matches the tracker already; nothing was sent for review"
+
+    def text(v):
+        return None if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" else str(v)
+
+    def day(v):
+        return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
+
+    items, labels = [], []
+    for r in cf.to_dict(orient="records"):
+        items.append(Proposal(
+            origin=f"upload:{t.file_name}"[:200], origin_ref=f"{t.sha256[:12]}:row {int(r['row'])}",
+            proposed_by=editor.name, action_id=r["action_id"], status=r["status_to"],
+            effective_date=day(r["effective_date"]), note=text(r["note"]), evidence_url=text(r["evidence_url"]),
+            source=text(r["source"]), confidence=text(r["confidence"]), basis=text(r["basis"]),
+            retrieved_on=day(r.get("retrieved_on"))))
+        labels.append(f"{t.file_name}: row {int(r['row'])}")
+    ids, known = add(con, items, now=now, labels=labels)
+    return (f"{len(ids)} changes from {t.file_name} wait for a reviewer in the review queue "
+            f"(proposals {', '.join(f'#{i}' for i in ids[:10])}{' …' if len(ids) > 10 else ''}); "
+            f"they are not counted until approved" + (f"; {known} were in the queue already" if known else ""))
 
 
 # --- reading the queue ----------------------------------------------------------------------
@@ -298,7 +350,7 @@ def review(con, decisions: list[Decision], cred: auth.Credentials | None, *, sec
     """Apply a batch of decisions all at once or not at all. Accepted proposals become one update
     file through the import path (an upload, revertible); the rest are marked in the same transaction."""
     from .uploads import apply, validate
-    who = auth.require_editor(cred, secrets)
+    who = auth.require(cred, "reviewer", "approve or reject proposed evidence", secrets).name
     if not decisions:
         return "no decisions to apply"
     now = now or datetime.now().replace(microsecond=0)
@@ -349,6 +401,59 @@ def review(con, decisions: list[Decision], cred: auth.Credentials | None, *, sec
             mark_all(con, None, 0)
     return (f"{len(accepts)} accepted, {len(others)} rejected or marked duplicate; "
             + (result.message if result.upload_id else "the accepted evidence matched the record already"))
+
+
+def batches(con) -> pd.DataFrame:
+    """Pending proposals by where they came from and who sent them (a contributor's upload is one
+    batch): origin, proposed_by, how many, the first and last id and when sent. Newest first."""
+    return con.execute("""
+        SELECT origin, proposed_by, count(*) AS proposals, min(proposal_id) AS first_id, max(proposal_id) AS last_id,
+               max(proposed_at) AS sent_at, string_agg(DISTINCT action_id, ', ' ORDER BY action_id) AS actions
+        FROM proposals WHERE review_state = 'pending' GROUP BY origin, proposed_by
+        ORDER BY sent_at DESC, origin""").df()
+
+
+def batch_ids(con, origin: str, proposed_by: str) -> list[int]:
+    return [r[0] for r in con.execute("""SELECT proposal_id FROM proposals WHERE review_state = 'pending'
+                                         AND origin = ? AND proposed_by = ? ORDER BY proposal_id""",
+                                      [origin, proposed_by]).fetchall()]
+
+
+@dataclass
+class PendingPreview:
+    """What the record would show if every pending proposal ready to accept were accepted as it stands."""
+    ready: int  # pending proposals with an action, a status and a day
+    waiting: int  # pending proposals in all
+    known_now: int
+    known_with: int
+    total: int
+    changes: pd.DataFrame  # the preview's changes, in words (uploads.Preview.display_table)
+    problems: list[str]
+
+
+def with_pending(con, today: date | None = None) -> PendingPreview:
+    """An editor's preview "with pending": the pending proposals as one update file, checked by the
+    import path's rules but never applied; the status known now and as it would be."""
+    from .statuses import NO_UPDATE
+    from .uploads import validate
+    today = today or date.today()
+    pending = con.execute("""SELECT * FROM proposals WHERE review_state = 'pending' AND action_id IS NOT NULL
+                             AND status IS NOT NULL AND effective_date IS NOT NULL ORDER BY proposal_id""").df()
+    waiting = counts(con)["pending"]
+    state = action_state(con, as_of=today)
+    known = set(state.loc[state["status"] != NO_UPDATE, "action_id"])
+    rows, seen = [], set()
+    for p in pending.to_dict(orient="records"):
+        row = _row(p, {})
+        if (row["action_id"], row["effective_date"]) not in seen:
+            seen.add((row["action_id"], row["effective_date"]))
+            rows.append(row)
+    if not rows:
+        return PendingPreview(0, waiting, len(known), len(known), len(state), pd.DataFrame(), [])
+    preview = validate(con, _as_file(rows, [int(i) for i in pending["proposal_id"]]), today=today)
+    with_ = known | set(preview.change_rows["action_id"])
+    return PendingPreview(len(pending), waiting, len(known), len(with_), len(state), preview.display_table(),
+                          preview.problem_lines())
 
 
 # --- reviewed proposals shipped with the project (data/proposals/) ---------------------------

@@ -117,7 +117,8 @@ def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
     archived first and the store backed up after (safekeeping.py). `also(con, upload_id, first_event_id)`
     runs inside the same transaction after the events are in (the review queue marks its proposals
     accepted there, so both land or neither does)."""
-    who = auth.require_editor(cred, secrets)
+    who = auth.require(cred, "reviewer", "record changes without review (a contributor's upload waits in "
+                       "the review queue: proposals.submit)", secrets).name
     if not preview.ok:
         raise ApplyRefused(f"{preview.table.file_name} has {len(preview.problems)} problems; nothing was applied")
     cf = preview.change_rows
@@ -151,8 +152,8 @@ def apply(con, preview: Preview, cred: auth.Credentials | None, *, secrets=None,
 
 def revert(con, upload_id: int, cred: auth.Credentials | None, *, secrets=None,
            now: datetime | None = None, archive: bool = True) -> ApplyResult:
-    """Undo an upload with new events that cancel its events. History is never rewritten."""
-    who = auth.require_editor(cred, secrets)
+    """Undo an upload with new events that cancel its events. History is never rewritten. Admins only."""
+    who = auth.require(cred, "admin", "revert an upload", secrets).name
     now = now or _now()
     with _recording(con):
         row = fetch_one(con, "SELECT reverts_upload_id FROM uploads WHERE upload_id = ?", [upload_id])
