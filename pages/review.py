@@ -14,11 +14,18 @@ web.ensure_entrypoint()
 cur = web.cursor()
 st.title("Review queue")
 secrets = web.editor_secrets()
-if not auth.editing_enabled(secrets):
+if not auth.editing_enabled(secrets, web.identity_provider()):
     st.info("Reviewing is switched off on this server: no editors are configured.", icon="🔒")
     st.stop()
 cred = web.sign_in(secrets)
 if cred is None:
+    st.stop()
+editor = auth.authorize(cred, secrets)
+if not editor.reviews:
+    st.info("Only reviewers approve or reject. What you sent waits here until one does:", icon="📝")
+    mine = page_data.review_table(proposals.queue(cur))
+    mine = mine[mine["proposed_by"] == editor.name]
+    web.table(mine, key="my_pending") if len(mine) else web.empty("Nothing of yours waits for review.")
     st.stop()
 
 counts = proposals.counts(cur)
@@ -26,18 +33,59 @@ st.caption(f"{counts['pending']} pending · {counts['accepted']} accepted · {co
            f"{counts['duplicate']} duplicates. Nothing here counts until it is accepted; accepting records an "
            "upload through the import path (revertible on the Updates page), naming who proposed and who accepted.")
 
+done = st.session_state.pop("review_message", None)
+if done:
+    st.success(md(done), icon="✅")
+
 with st.expander("Check the official sources now"):
     since = st.date_input("Items published from", value=dt.date.today() - dt.timedelta(days=30), key="watch_since")
     if st.button("Check sources", key="watch_now"):
         with st.spinner("Asking the sources…"):
             try:
-                auth.require_editor(cred, secrets)
+                auth.require(cred, "reviewer", "ask the official sources", secrets)
                 reports = watchers.watch(cur, since=since)
             except (auth.PermissionDenied, InputError) as e:
                 st.error(md(str(e)))
                 reports = []
         for r in reports:
             (st.warning if r.error else st.info)(md(r.line()))
+
+if st.toggle("Preview with pending", key="with_pending",
+             help="What the record would say if every pending proposal were accepted as it stands. "
+                  "Readers and the public edition see approved evidence only."):
+    pp = proposals.with_pending(cur)
+    st.markdown(f"**Status known for {pp.known_now} of {pp.total} actions now; {pp.known_with} of {pp.total} "
+                f"with the {pp.ready} pending proposals that name an action, a status and a day** "
+                f"({pp.waiting} pending in all). Nothing is recorded by this preview.")
+    if len(pp.changes):
+        web.table(pp.changes, key="pending_changes")
+    for line in pp.problems:
+        st.caption(md(line))
+
+batches = proposals.batches(cur)
+uploaded = batches[batches["origin"].str.startswith("upload:")]
+if len(uploaded):
+    st.subheader("Contributors' uploads")
+    for i, b in enumerate(uploaded.itertuples()):
+        with st.container(border=True):
+            st.markdown(md(f"{b.proposals} changes from {b.origin.removeprefix('upload:')}, sent by {b.proposed_by} "
+                           f"on {b.sent_at:%d %b %Y %H:%M}: {b.actions}"))
+            c1, c2, c3 = st.columns([1, 1, 2])
+            reason = c3.text_input("Reason, to reject", key=f"batch_reason_{i}", label_visibility="collapsed",
+                                   placeholder="Reason, to reject")
+            verdict = "accept" if c1.button("Approve all", key=f"batch_accept_{i}", type="primary") else \
+                "reject" if c2.button("Reject all", key=f"batch_reject_{i}") else None
+            if verdict:
+                ids = proposals.batch_ids(cur, b.origin, b.proposed_by)
+                try:
+                    message = proposals.review(cur, [proposals.Decision(pid, verdict, reason or None) for pid in ids],
+                                               cred, secrets=secrets)
+                except (auth.PermissionDenied, InputError) as e:
+                    st.error(f"Nothing was reviewed: {md(str(e))}")
+                else:
+                    web.republish(cur)
+                    st.session_state["review_message"] = message
+                    st.rerun()
 
 queue = proposals.queue(cur)
 if queue.empty:

@@ -1,8 +1,9 @@
-"""Updates: editors download the template, upload a file, check the preview, apply, revert."""
+"""Updates: editors download the template, upload a file, check the preview, apply (reviewers) or
+send it for review (contributors), revert (admins)."""
 
 import streamlit as st
 
-from action_tracker import auth, exports, uploads, web
+from action_tracker import auth, exports, proposals, uploads, web
 from action_tracker.errors import InputError
 from action_tracker.statuses import SYNONYMS
 from action_tracker.text import md
@@ -12,13 +13,18 @@ cur = web.cursor()
 st.title("Updates")
 secrets = web.editor_secrets()
 
-if not auth.editing_enabled(secrets):
+if not auth.editing_enabled(secrets, web.identity_provider()):
     st.info("Uploads are switched off on this server: no editors are configured. "
             "The README's deployment section says how to add them.", icon="🔒")
     st.stop()
 cred = web.sign_in(secrets)
 if cred is None:
     st.stop()
+editor = auth.authorize(cred, secrets)
+if not editor.reviews:
+    st.info(md(f"You are a contributor: {auth.scope_words(editor)}. What you upload waits in the review queue "
+               "until a reviewer approves it, and is not counted before then. Rows for other bodies' actions "
+               "are refused."), icon="📝")
 
 st.subheader("1. Download the template")
 st.caption("Every action with its current owner, due date and status. Change the status (and, if needed, the "
@@ -26,10 +32,11 @@ st.caption("Every action with its current owner, due date and status. Change the
            "they are: rows that change nothing are skipped.")
 c1, c2 = st.columns(2)
 # Built when clicked, on a cursor of their own (the callables run on another thread than this script run).
+scope = auth.scope(cur, editor)  # a contributor's template lists its own bodies' actions
 c1.download_button("Template (.csv, opens in Excel)", key="template_csv", file_name="action-tracker-updates.csv",
-                   data=lambda: exports.to_csv(exports.template(web.cursor()), bom=True), mime="text/csv")
+                   data=lambda: exports.to_csv(exports.template(web.cursor(), only=scope), bom=True), mime="text/csv")
 c2.download_button("Template (.xlsx)", key="template_xlsx", file_name="action-tracker-updates.xlsx",
-                   data=lambda: exports.to_xlsx(exports.template(web.cursor())),
+                   data=lambda: exports.to_xlsx(exports.template(web.cursor(), only=scope)),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 with st.expander("Columns, statuses and dates"):
     st.code(uploads.__doc__.split("Columns", 1)[1].split("\n\nOne file", 1)[0].strip(), language=None)
@@ -71,21 +78,26 @@ if file is not None:
     applied = st.session_state.get("applied_upload")  # (sha256, message) of the file just applied
     just_applied = applied is not None and applied[0] == preview.table.sha256
     if just_applied:
-        st.success(f"{applied[1]}. Every page now shows the new statuses.", icon="✅")
+        st.success(md(applied[1]) + (". Every page now shows the new statuses." if editor.reviews else "."), icon="✅")
     ok = preview.ok and len(preview.change_rows) > 0 and not preview.already_applied and not just_applied
-    if st.button("Apply these changes", type="primary", disabled=not ok, key="apply",
+    label = "Apply these changes" if editor.reviews else "Send for review"
+    if st.button(label, type="primary", disabled=not ok, key="apply",
                  help="Applied already: choose another file to apply more." if just_applied else None):
         bar = st.progress(0.0, text="Recording…")
         try:
-            result = uploads.apply(cur, preview, cred, secrets=secrets,
-                                   progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg))
-        except (auth.PermissionDenied, InputError) as e:
+            if editor.reviews:
+                message = uploads.apply(cur, preview, cred, secrets=secrets,
+                                        progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg)).message
+            else:
+                message = proposals.submit(cur, preview, cred, secrets=secrets)
+        except (auth.PermissionDenied, auth.RosterError, InputError) as e:
             bar.empty()
-            st.error(f"Nothing was applied: {md(str(e))}")
+            st.error(f"Nothing was {'applied' if editor.reviews else 'sent'}: {md(str(e))}")
         else:
-            web.republish(cur)
+            if editor.reviews:
+                web.republish(cur)
             # Drawn again at once, so the button is disabled until another file is chosen.
-            st.session_state["applied_upload"] = (preview.table.sha256, result.message)
+            st.session_state["applied_upload"] = (preview.table.sha256, message)
             st.rerun()
 
 st.subheader("Uploads so far")
@@ -95,7 +107,7 @@ if history.empty:
 else:
     web.table(history.drop(columns=["sha256"]), key="uploads_table", column_config={
         "uploaded_at": st.column_config.DatetimeColumn("uploaded", format="DD MMM YYYY HH:mm")})
-    revertible = uploads.revertible(cur)
+    revertible = uploads.revertible(cur) if editor.at_least("admin") else []
     if revertible:
         col1, col2 = st.columns([1, 3])
         target = col1.selectbox("Upload to revert", revertible, index=None, key="revert_target")

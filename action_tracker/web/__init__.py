@@ -21,7 +21,7 @@ from .data import (
            plan_titles,
            version,
 )
-from .editors import client_id, editor_secrets, republish, sign_in, suggestion_rate
+from .editors import client_id, editor_secrets, identity_provider, republish, sign_in, suggestion_rate
 from .layout import (
            ANSWER_PAUSE_SECONDS,
            claims_box,
@@ -51,4 +51,4 @@ __all__ = ["ANSWER_PAUSE_SECONDS", "DATASETS_KEPT", "PAGE_PARTS_KEPT", "absolute
            "ensure_entrypoint", "figure_links", "filter_widgets", "headline_metrics", "is_phone", "keep_params",
            "last_status_change", "let_the_answer_show", "link", "methodology_text", "navigation",
            "open_selected_action", "page", "plan_name", "plan_titles", "raw_params", "republish", "session_pages",
-           "sidebar_controls", "sign_in", "status_legend", "suggestion_rate", "table", "version"]
+           "identity_provider", "sidebar_controls", "sign_in", "status_legend", "suggestion_rate", "table", "version"]

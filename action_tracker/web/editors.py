@@ -18,18 +18,39 @@ def editor_secrets() -> dict[str, str]:
         return {}
 
 
+def identity_provider() -> bool:
+    """Is sign-in through an identity provider configured ([auth] in .streamlit/secrets.toml)?"""
+    try:
+        return bool(st.secrets.get("auth"))
+    except Exception:  # no secrets file
+        return False
+
+
+def _signed_in_line(cred, secrets) -> None:
+    from .. import auth
+    try:
+        editor = auth.authorize(cred, secrets)
+    except auth.PermissionDenied:
+        return
+    st.sidebar.success(md(f"Signed in as {editor.name} ({editor.role}"
+                          + (f" for {', '.join(editor.bodies)}" if editor.bodies else "") + ")"))
+
+
 def sign_in(secrets: dict[str, str]):
     """The editor's credentials for this session, asking for them when needed; None if not signed in.
 
-    The page only decides what to show: every write checks these credentials again on the server.
+    The page only decides what to show: every write checks these credentials again on the server
+    (auth.authorize: the roster says what each person may do).
     """
     from .. import auth
     if auth.local_editing():
         name = st.sidebar.text_input("Your name (recorded with your changes)", value="local editor", key="editor_name")
         return auth.Credentials(name or "local editor")
+    if identity_provider():
+        return _sign_in_with_provider(secrets)
     cred = st.session_state.get("editor_credentials")
     if cred is not None:
-        st.sidebar.success(f"Signed in as {cred.name}")
+        _signed_in_line(cred, secrets)
         if st.sidebar.button("Sign out"):
             del st.session_state["editor_credentials"]
             st.rerun()
@@ -47,7 +68,7 @@ def sign_in(secrets: dict[str, str]):
         candidate = auth.Credentials(name, password)
         try:
             auth.require_editor(candidate, secrets)
-        except auth.PermissionDenied as e:
+        except (auth.PermissionDenied, auth.RosterError) as e:
             throttle.failed(*keys)
             st.error(md(str(e)))
             return None
@@ -55,6 +76,28 @@ def sign_in(secrets: dict[str, str]):
         st.session_state["editor_credentials"] = candidate
         st.rerun()
     return None
+
+
+def _sign_in_with_provider(secrets):
+    """Sign-in through the organisation's identity provider (Streamlit's OpenID Connect): the address
+    it vouches for, checked against the roster on every write."""
+    from .. import auth
+    if not st.user.is_logged_in:
+        st.markdown("**Editors sign in through their organisation's account.**")
+        if st.button("Sign in", key="provider_sign_in", type="primary"):
+            st.login()
+        return None
+    identity = str(st.user.get("email") or st.user.get("sub") or "")
+    cred = auth.signed_in(identity)
+    if st.sidebar.button("Sign out", key="provider_sign_out"):
+        st.logout()
+    try:
+        auth.authorize(cred, secrets)
+    except (auth.PermissionDenied, auth.RosterError) as e:
+        st.error(md(str(e)), icon="🔒")
+        return None
+    _signed_in_line(cred, secrets)
+    return cred
 
 
 @st.cache_resource
