@@ -29,16 +29,17 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(db: Path, script: Path = ROOT / "serve.py", env: dict | None = None, timeout: float = 90,
-                     base_path: str = ""):
+                     base_path: str = "", port: int | None = None, args: tuple[str, ...] = ()):
     """Start `streamlit run` (the dashboard as `make run` serves it, unless another script is given),
-    wait for /_stcore/health, yield the base URL, stop it. base_path: serve the app under /base_path."""
-    port = free_port()
+    wait for /_stcore/health, yield the base URL, stop it. base_path: serve the app under /base_path;
+    args: more of Streamlit's options (e.g. --secrets.files F)."""
+    port = port or free_port()
     full_env = {**os.environ, "ACTION_TRACKER_DB": str(db), **(env or {})}
     log = open(db.parent / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *(["--server.baseUrlPath", base_path] if base_path else [])],
+         "--server.fileWatcherType", "none", *(["--server.baseUrlPath", base_path] if base_path else []), *args],
         cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     try:
