@@ -8,8 +8,8 @@ the methodology, the plans' texts with line anchors, open data (CSV, JSON and a 
 all and per plan), Atom feeds of status changes and iCalendar files of due dates (all and per
 plan), and a small embeddable summary and SVG badge per plan. Pages are Jinja2 templates with
 autoescaping; links are relative, so the site works from any folder, a bucket or file://.
-Charts are drawn by one shared Plotly file, only on the pages that have charts. Publishing
-twice from the same store gives byte-identical files.
+Charts are SVG written here (public_charts.py), each with its numbers in words beside it: no page
+needs JavaScript to be read, and none loads a chart library. Publishing twice from the same store gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import captions, charts, exports, history, queries
+from . import captions, charts, exports, history, public_charts, queries
 from .errors import InputError
 from .settings import ROOT, current
 from .statuses import COMPLETED, SHOWN, fmt_date, label
@@ -77,11 +77,6 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
 
 
-def _figure_json(fig) -> Markup:
-    # Inside <script type="application/json">: "<" escaped so no text can close the element.
-    return Markup(charts.standalone(fig).to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
 @dataclass
 class Site:
     out: Path
@@ -127,10 +122,8 @@ def publish(con, out: Path, as_of: date | None = None, base_url: str = "", sugge
     site = Site(out, ds, fmt_date(ds.as_of), base_url, _env())
     events = history.history_frame(con)
     events = events[pd.to_datetime(events["effective_date"]).dt.date <= ds.as_of]
-    for name in ("site.css", "filter.js", "charts.js"):
+    for name in ("site.css", "filter.js"):
         site.write(f"assets/{name}", (HERE / "static" / name).read_text(encoding="utf-8"))
-    from plotly.offline import get_plotlyjs
-    site.write("assets/plotly.min.js", get_plotlyjs())
     _index(site)
     _plans(site, events)
     _owners(site)
@@ -169,9 +162,12 @@ def _plans(site: Site, events: pd.DataFrame) -> None:
         total = queries.summary(state, ds.as_of).loc["All plans"]
         sub = history.Dataset(state, ds.events[ds.events["action_id"].isin(state["action_id"])], ds.as_of)
         rows = queries.timeline_page(queries.timeline_rows(sub, state, "section"), 1, len(state))
-        figures = [("completion", _figure_json(charts.completion(queries.completion_over_time(sub)))),
-                   ("timeline", _figure_json(charts.gantt(rows, ds.as_of, queries.events_of(sub, rows["action_id"]),
-                                                          f"as of {fmt_date(ds.as_of)}")))]
+        curve = queries.completion_over_time(sub)
+        figures = {"completion": Markup(public_charts.completion_svg(curve)),
+                  "completion_sentence": public_charts.completion_sentence(curve),
+                  "completion_rows": public_charts.completion_rows(curve),
+                  "timeline": Markup(public_charts.timeline_svg(rows, ds.as_of)),
+                  "timeline_sentence": public_charts.timeline_sentence(rows, ds.as_of)}
         sections = [(sec, _records(g)) for sec, g in state.groupby("section", sort=False)]
         site.page(f"plans/{pid}/index.html", "plan.html", f"{pid}: {plan['title']}", plan=plan, total=total,
                   claims=_records(queries.claims_beside_tracker(ds, [pid])), sections=sections, figures=figures)

@@ -207,7 +207,7 @@ def test_the_site_works_from_disk_with_the_network_off(site):
         assert re.match(r"^\d+ of 250 actions$", page.locator("#count").inner_text())
         assert page.locator("table.actions tbody tr:not([hidden])").count() >= 1
         page.goto((site / "plans" / "UK" / "index.html").as_uri())
-        page.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=30_000)
+        page.locator("figure.chart svg[role=img]").first.wait_for(state="visible", timeout=30_000)
         page.goto((site / "actions" / "UK-R24" / "index.html").as_uri())
         evidence = page.locator("#latest-evidence")
         assert "Blocked" in evidence.inner_text() and evidence.bounding_box()["y"] < 900
@@ -227,3 +227,32 @@ def test_an_unknown_value_is_a_dash_on_every_public_page(site, store):
     undated = con.execute("SELECT min(action_id) FROM actions WHERE due_date IS NULL").fetchone()[0]
     con.close()
     assert "<dt>Due</dt><dd>—" in (site / "actions" / undated / "index.html").read_text(encoding="utf-8")
+
+
+def test_plan_pages_draw_their_charts_without_a_chart_library_or_javascript(site):
+    # Issue 30: the completion curve and the timeline are SVG written by the publisher, each with its
+    # numbers in words beside it; a plan page loaded the 4.8 MB plotly.min.js before.
+    assert not (site / "assets" / "plotly.min.js").exists()
+    for plan in ("US", "CN", "AU", "EU", "UK"):
+        page = (site / "plans" / plan / "index.html").read_text(encoding="utf-8")
+        assert "<script" not in page, plan
+        assert page.count("<svg") == 2 and page.count("role='img'") == 2
+        assert "<title id='completion-title'>Completion over time</title>" in page
+        assert re.search(r"<figcaption>On \d\d \w{3} \d{4}, \d+ of \d+ actions had evidence of completion", page)
+        assert "The numbers, month by month" in page
+        # every action of the plan has its bar, named in words for a screen reader's hover
+        ids = re.findall(r'href="../../actions/([A-Z]{2}-[^/]+)/index.html"', page)
+        assert ids and all(f"<title>{a}: " in page for a in ids)
+
+
+def test_every_public_page_weighs_under_200_kb_with_what_it_loads(site):
+    # A page's own bytes plus the stylesheet and scripts it names (images are SVG inline).
+    too_big = []
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        total = len(text.encode())
+        for ref in re.findall(r'(?:src|href)="([^"]+\.(?:css|js))"', text):
+            total += (page.parent / ref).resolve().stat().st_size
+        if total > 200_000:
+            too_big.append((str(page.relative_to(site)), total))
+    assert too_big == []
