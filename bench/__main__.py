@@ -1,7 +1,7 @@
 """`make bench`: speed and memory at three scales, each next to a baseline from the same run.
 
     python -m bench [--scales seed,20k,200k] [--imports 10000,100000,1000000] [--repeat 5]
-                    [--browser-repeat 9] [--no-browser] [--out bench/results]
+                    [--browser-repeat 9] [--no-browser] [--no-lighthouse] [--out bench/results]
 
 Writes bench/results/bench-<time>.json and prints (and writes) a readable table.
 """
@@ -345,6 +345,9 @@ def table(results: dict) -> str:
         lines += ["", f"Public edition from disk: index {b['static_index_seconds']:.3f} s ({b['static_index_bytes'] / 1e3:.0f} kB), "
                       f"an action page {b['static_action_seconds']:.3f} s ({b['static_action_bytes'] / 1e3:.0f} kB): "
                       f"**{b['static_speedup']:.1f}x** faster than the dashboard's overview (target 5x)"]
+    if results.get("lighthouse"):
+        from . import lighthouse
+        lines += [lighthouse.table(results["lighthouse"])]
     if results.get("load"):
         lines += ["", f"## Readers per process: simulated readers over Streamlit's websocket, seed data "
                       f"(target: server CPU per view at most {TARGET_CPU_RATIO:g}x the one-line app's)",
@@ -361,6 +364,7 @@ def arguments(argv=None) -> argparse.Namespace:
     ap.add_argument("--imports", default="10000,100000,1000000")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (bench/lighthouse.py)")
     # More loads than queries: a bare app's load here is bimodal (the one Plotly chart's 1.7 or 2.1 s, as
     # Chromium's processes get the two cores), and a median of five could land on either mode.
     ap.add_argument("--browser-repeat", type=int, default=9, help="page loads of each app in Chromium")
@@ -412,6 +416,10 @@ def main(argv=None) -> dict:
             first = next(iter(dbs.values()))
             print("[bench] page load in chromium", flush=True)
             results["browser"] = bench_browser(dbs.get("seed", first), args.browser_repeat)
+            if not args.no_lighthouse:
+                from . import lighthouse
+                print("[bench] lighthouse, mobile preset", flush=True)
+                results["lighthouse"] = lighthouse.bench_lighthouse(dbs.get("seed", first))
             for scale in [s for s in args.memory_scales.split(",") if s in dbs]:
                 print(f"[bench] app memory at {scale}", flush=True)
                 results["app_memory_mb"][scale] = app_peak_memory(dbs[scale])

@@ -33,7 +33,7 @@ def test_benchmark_smoke_run(tmp_path):
     results = main(["--scales", "tiny,seed", "--imports", "200,500", "--repeat", "1", "--browser-repeat", "1",
                     "--memory-scales", "tiny", "--load-readers", "1,3", "--load-views", "6", "--load-many", "3",
                     "--load-days", "3", "--load-cpu-views", "4", "--load-cpu-rounds", "2",
-                    "--out", str(tmp_path)])
+                    "--no-lighthouse", "--out", str(tmp_path)])  # Lighthouse: make bench only
     tiny = results["scales"]["tiny"]
     assert tiny["actions"] == 300 and tiny["events"] == 3_000
     for key in ("overview_ms", "timeline_ms", "completion_ms", "owners_ms", "explorer_ms", "build_seconds",
