@@ -7,7 +7,7 @@ from action_tracker.text import md
 
 cur, ds, f = web.page("Compare the plans", "compare", filters=("plan",), sidebar_last=True)
 
-st.subheader("Themes by plan")
+st.header("Themes by plan")
 st.markdown(web.cached(page_data.compare_matrix, ds, f, web.keep_params()))
 web.let_the_answer_show()  # the browser draws the matrix before what follows
 

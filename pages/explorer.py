@@ -15,7 +15,7 @@ action_id = web.action_picker(ds, found["ids"])
 if action_id:
     one = web.cached(page_data.action, ds, action_id)
     a = one["action"]
-    st.subheader(f"{md(action_id)}: {md(a['title'])}")
+    st.header(f"{md(action_id)}: {md(a['title'])}")
     # The latest evidence is the first thing under the title.
     st.markdown(captions.latest_evidence_markdown(a))
     record = page_data.action_evidence(cur, action_id, ds.as_of)

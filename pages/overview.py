@@ -20,17 +20,17 @@ web.claims_box(view["claims"])
 
 # Small tables as Markdown: the data grid's JavaScript would delay the first paint by ~0.3 s, and
 # HTML waits for Streamlit's HTML renderer (charts.markdown_table says why).
-st.subheader("Per plan")
+st.header("Per plan")
 st.markdown(view["plan_table"])
 st.caption(web.plan_titles(ds))
 
-st.subheader("Recent updates")
+st.header("Recent updates")
 if view["recent"] is None:
     web.empty("No status has been reported for any action yet: every action shows No update yet.")
 else:
     st.markdown(view["recent"])
 
-st.subheader("Most overdue (reported open, past the due date)")
+st.header("Most overdue (reported open, past the due date)")
 if view["overdue"] is None:
     web.empty("No action reported open is past its due date on this day.")
 else:

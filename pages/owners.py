@@ -30,7 +30,7 @@ web.table(view["card_grid"], key="owner_table", column_config={
     "completed_share_assessed": st.column_config.ProgressColumn("completed, % of assessed", format="percent",
                                                                 min_value=0, max_value=1)})
 
-st.subheader("An owner's actions")
+st.header("An owner's actions")
 owner = st.selectbox("Owner", list(card["owner"]), index=None, key="owner", bind="query-params",
                      placeholder="Pick an owner")
 if owner:

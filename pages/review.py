@@ -65,7 +65,7 @@ if st.toggle("Preview with pending", key="with_pending",
 batches = proposals.batches(cur)
 uploaded = batches[batches["origin"].str.startswith("upload:")]
 if len(uploaded):
-    st.subheader("Contributors' uploads")
+    st.header("Contributors' uploads")
     for i, b in enumerate(uploaded.itertuples()):
         with st.container(border=True):
             st.markdown(md(f"{b.proposals} changes from {b.origin.removeprefix('upload:')}, sent by {b.proposed_by} "

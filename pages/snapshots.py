@@ -31,9 +31,9 @@ if sid:
         web.claims_box(page_data.claims(ds, None))
         st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
         if snap.view.get("page") == "overview":  # what the overview showed, in its order
-            st.subheader("Per plan")
+            st.header("Per plan")
             st.markdown(charts.plan_table_markdown(queries.summary(ds.state, ds.as_of)))
-            st.subheader("Most overdue (reported open, past the due date)")
+            st.header("Most overdue (reported open, past the due date)")
             st.markdown(charts.markdown_table(queries.most_overdue(ds.state, 10), dates=("due_date",)))
         curve = queries.completion_over_time(ds)
         if not curve.empty:
@@ -51,7 +51,7 @@ if sid:
     c3.download_button("Actions (.json)", exports.to_json(exports.actions_frame(state=ds.state)),
                        file_name=f"snapshot-{snap.snapshot_id}.json", mime="application/json", key="snap_json")
 
-    st.subheader("What changed since")
+    st.header("What changed since")
     others = snapshots.list_snapshots(cur)
     choices = ["now"] + [s for s in others["snapshot_id"] if s != snap.snapshot_id]
     titles = dict(zip(others["snapshot_id"], others["title"] + " (" + others["as_of"] + ")"))

@@ -26,7 +26,7 @@ if not editor.reviews:
                "until a reviewer approves it, and is not counted before then. Rows for other bodies' actions "
                "are refused."), icon="📝")
 
-st.subheader("1. Download the template")
+st.header("1. Download the template")
 st.caption("Every action with its current owner, due date and status. Change the status (and, if needed, the "
            "due date or lead owner), add a note and the evidence, save, and upload it below. Leave other rows as "
            "they are: rows that change nothing are skipped.")
@@ -46,7 +46,7 @@ with st.expander("Columns, statuses and dates"):
                 "BOM; Windows-1252 and UTF-16 are read too) or .xlsx. Several rows may name one action on "
                 "different days: they are its history. An action with no reported status needs a status in its row.")
 
-st.subheader("2. Upload and check")
+st.header("2. Upload and check")
 file = st.file_uploader("Update file (.csv or .xlsx)", key="upload")
 if file is not None:
     data = file.getvalue()
@@ -100,7 +100,7 @@ if file is not None:
             st.session_state["applied_upload"] = (preview.table.sha256, message)
             st.rerun()
 
-st.subheader("Uploads so far")
+st.header("Uploads so far")
 history = uploads.list_uploads(cur)
 if history.empty:
     web.empty("No uploads yet.")

@@ -75,7 +75,7 @@ def chart(at, n=0) -> dict:
 
 
 def page_text(at) -> str:
-    parts = [e.value for kind in ("title", "markdown", "caption", "subheader", "info") for e in getattr(at, kind)]
+    parts = [e.value for kind in ("title", "header", "markdown", "caption", "subheader", "info") for e in getattr(at, kind)]
     return " ".join(str(p) for p in parts)
 
 
@@ -175,12 +175,12 @@ def test_explorer_picker_offers_a_bounded_list_and_still_opens_any_action(small_
     assert picker.options[:3] == ["AA-1 · Train teachers", "AA-2 · Fund scholarships", "AA-3 · Build compute"]
     assert len(picker.options) == 4 and picker.options[-1].startswith("BB-2")  # the linked one is offered too
     assert "the first 3 of 8 that match" in picker.label
-    assert any(s.value.startswith("BB-2:") for s in at.subheader)
+    assert any(s.value.startswith("BB-2:") for s in at.header)
 
 
 def test_explorer_opens_one_action_with_history(small_db):
     at = open_page("pages/explorer.py", action="AA-2")
-    assert any("AA-2: Fund scholarships" in s.value for s in at.subheader)
+    assert any("AA-2: Fund scholarships" in s.value for s in at.header)
     history = at.dataframe[0].value  # the opened action comes first, the list of actions after it
     assert list(history["status"]) == ["Completed"] and history.iloc[0]["confidence"] == "high"
     assert history.iloc[0]["evidence_url"] == "https://example.org/aa2" and history.iloc[0]["basis"] == "government"
@@ -366,7 +366,7 @@ def hostile_db(tmp_path, monkeypatch):
 def test_user_text_is_shown_as_text_on_every_page(hostile_db, page, params, monkeypatch):
     monkeypatch.setenv("ACTION_TRACKER_LOCAL_EDITING", "1")  # the review page is for editors
     at = open_page(page, **params)
-    shown = [str(e.value) for kind in ("title", "markdown", "caption", "subheader", "info", "warning", "error")
+    shown = [str(e.value) for kind in ("title", "header", "markdown", "caption", "subheader", "info", "warning", "error")
              for e in getattr(at, kind)]
     charts = [e.proto.spec for e in at.get("plotly_chart")]
     # Grid cells and widget values are drawn as plain text by Streamlit itself (never Markdown).
@@ -511,7 +511,7 @@ def test_open_an_action_by_its_title_words_and_the_link_follows(seed_db):
     assert any("growth zones" in box.format_func(o).lower() for o in box.options)  # searchable by title words
     box.set_value("UK-R04").run()
     assert at.query_params["action"] in ("UK-R04", ["UK-R04"])
-    assert any("UK-R04: Establish AI Growth Zones" in s.value for s in at.subheader)
+    assert any("UK-R04: Establish AI Growth Zones" in s.value for s in at.header)
     table = at.dataframe[-1].value
     assert list(table.columns) == ["action", "title", "status", "due", "past due", "lead owner"]
 
