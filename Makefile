@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8501
 
-.PHONY: install browser db run lint test bench clean
+.PHONY: install browser node db run lint test bench clean
 
 # The pinned requirements, then the project itself in editable mode (so `action-tracker` and
 # `python -m bench` import it from anywhere, with no sys.path edits).
@@ -35,7 +35,11 @@ lint: install
 test: install browser lint
 	$(PY) -m pytest
 
-bench: install browser
+# Node and npm for Lighthouse in `make bench` (bench/lighthouse.py installs lighthouse@12.2.3 itself).
+node:
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+
+bench: install browser node
 	$(PY) -m bench
 
 clean:
