@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import captions, charts, queries
+from . import captions, charts, queries, svg_charts
 from .history import Dataset
 from .text import md
 
@@ -73,13 +73,22 @@ def timeline_shown(ds: Dataset, f: queries.Filters, group: str, undated: bool, p
 
 
 def gantt(ds: Dataset, f: queries.Filters, group: str, undated: bool, page: int, per_page: int,
-          ids_only: bool) -> dict:
-    """One page of the Gantt chart, as a figure, with the rows it shows."""
+          ids_only: bool, keep: str = "") -> dict:
+    """One page of the Gantt chart as SVG (svg_charts.gantt_svg: nothing for the browser to run), its
+    sentence, and the same rows as a Markdown table with a link to each action: the chart's text."""
+    from .statuses import fmt_date, label
     shown = timeline_shown(ds, f, group, undated, page, per_page, ids_only)
     label_today = "today" if ds.label == "live" else f"as of {ds.as_of:%d %b %Y}"
+    events = queries.events_of(ds, shown["action_id"])
+    rows = pd.DataFrame({
+        "action": shown["action_id"], "title": shown["title"],
+        "lead owner": shown["lead_owner"].where(shown["lead_owner"].notna() & shown["lead_owner"].ne(""), None),
+        "shown as": shown["shown_as"].map(label), "starts": shown["start"].map(fmt_date),
+        "due": [("no due date" if o else fmt_date(e)) for o, e in zip(shown["open_ended"], shown["end"])]})
     return {"shown": len(shown),
-            "figure": charts.drawn_once(charts.gantt(shown, ds.as_of, queries.events_of(ds, shown["action_id"]),
-                                                        label_today))}
+            "svg": svg_charts.gantt_svg(shown, ds.as_of, events, label_today, ids_only=ids_only),
+            "sentence": svg_charts.gantt_sentence(shown, ds.as_of, label_today),
+            "table": charts.markdown_table(rows, links={"action": link("explorer", "action={value}", keep)})}
 
 
 COMPLETION_MEASURES = {"count": False, "share": True, "share of assessed": "assessed"}

@@ -8,7 +8,7 @@ the methodology, the plans' texts with line anchors, open data (CSV, JSON and a 
 all and per plan), Atom feeds of status changes and iCalendar files of due dates (all and per
 plan), and a small embeddable summary and SVG badge per plan. Pages are Jinja2 templates with
 autoescaping; links are relative, so the site works from any folder, a bucket or file://.
-Charts are SVG written here (public_charts.py), each with its numbers in words beside it: no page
+Charts are SVG written here (svg_charts.py), each with its numbers in words beside it: no page
 needs JavaScript to be read, and none loads a chart library. Publishing twice from the same store gives byte-identical files.
 """
 
@@ -25,7 +25,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import captions, charts, exports, history, public_charts, queries
+from . import captions, charts, exports, history, queries, svg_charts
 from .errors import InputError
 from .settings import ROOT, current
 from .statuses import COMPLETED, SHOWN, fmt_date, label
@@ -163,11 +163,11 @@ def _plans(site: Site, events: pd.DataFrame) -> None:
         sub = history.Dataset(state, ds.events[ds.events["action_id"].isin(state["action_id"])], ds.as_of)
         rows = queries.timeline_page(queries.timeline_rows(sub, state, "section"), 1, len(state))
         curve = queries.completion_over_time(sub)
-        figures = {"completion": Markup(public_charts.completion_svg(curve)),
-                  "completion_sentence": public_charts.completion_sentence(curve),
-                  "completion_rows": public_charts.completion_rows(curve),
-                  "timeline": Markup(public_charts.timeline_svg(rows, ds.as_of)),
-                  "timeline_sentence": public_charts.timeline_sentence(rows, ds.as_of)}
+        figures = {"completion": Markup(svg_charts.completion_svg(curve)),
+                  "completion_sentence": svg_charts.completion_sentence(curve),
+                  "completion_rows": svg_charts.completion_rows(curve),
+                  "timeline": Markup(svg_charts.timeline_svg(rows, ds.as_of)),
+                  "timeline_sentence": svg_charts.timeline_sentence(rows, ds.as_of)}
         sections = [(sec, _records(g)) for sec, g in state.groupby("section", sort=False)]
         site.page(f"plans/{pid}/index.html", "plan.html", f"{pid}: {plan['title']}", plan=plan, total=total,
                   claims=_records(queries.claims_beside_tracker(ds, [pid])), sections=sections, figures=figures)

@@ -80,6 +80,22 @@ def html(value, empty: str = UNKNOWN) -> str:
     return _html.escape(str(value), quote=True)
 
 
+# What Streamlit's Markdown reads even inside HTML text: emphasis, links, code, :color[...] and
+# :emoji: directives, $math$, tables, headings, escapes. As numeric character references they are
+# only characters to the Markdown parser and the same characters on screen.
+_MD_IN_HTML = {c: f"&#{ord(c)};" for c in "*_[]()`~|#:$\\!<>&\"'{}+-="}
+
+
+def html_in_markdown(value, empty: str = UNKNOWN) -> str:
+    """`value` as literal text inside HTML that Streamlit's Markdown renders (st.markdown with
+    unsafe_allow_html: the dashboard's SVG charts): html() plus every character Markdown reads, and
+    no line break (a blank line would end the HTML block)."""
+    if _missing(value):
+        return empty
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return "".join(_MD_IN_HTML.get(c, c) for c in text)
+
+
 def has_disguise(value: str) -> bool:
     """True if the text holds control, bidirectional-override or zero-width characters."""
     return bool(_DISGUISE.search(value)) or any(unicodedata.category(c) == "Cc" for c in value)

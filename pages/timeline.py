@@ -20,7 +20,7 @@ n, hidden = rows["count"], rows["hidden"]
 per_page = n if rows_choice == "all" else int(rows_choice)
 pages = max(1, -(-n // per_page))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key="page") if pages > 1 else 1
-chart = web.cached(page_data.gantt, ds, f, group, undated, page, per_page, web.is_phone())
+chart = web.cached(page_data.gantt, ds, f, group, undated, page, per_page, web.is_phone(), web.keep_params())
 st.caption(f"{n} actions, showing {chart['shown']} (rows {(page - 1) * per_page + 1}–"
            f"{(page - 1) * per_page + chart['shown']}), grouped by {group}"
            + (f"; {hidden} with no due date are left out (tick 'Include actions with no due date')" if hidden else "")
@@ -29,7 +29,8 @@ st.caption(f"{n} actions, showing {chart['shown']} (rows {(page - 1) * per_page 
            "by status, or Overdue / Past due, no update when the due date has passed. Hatched bars have no "
            "due date (and run to the as-of day) or no reported status; diamonds are actions due on or before "
            "they started; ticks are status changes.")
-# No mode bar: its zoom buttons, stacked on a phone, were 24 x 22 px (WCAG 2.2 target size, Lighthouse);
-# the rows are paged and the view is set in the sidebar instead.
-st.plotly_chart(chart["figure"], key="gantt", config={"displayModeBar": False})
+web.svg_chart(chart["svg"])  # SVG drawn on the server, not Plotly: see web.svg_chart
 web.status_legend()
+with st.expander("The chart's rows as a table"):
+    st.caption(chart["sentence"])
+    st.markdown(chart["table"])

@@ -222,7 +222,7 @@ def test_a_link_template_is_not_a_format_string():
     assert "(explorer?plan=US&q={)" in table
 
 
-@pytest.mark.parametrize("part", ["gantt", "completion", "owners"])
+@pytest.mark.parametrize("part", ["completion", "owners"])
 def test_a_chart_is_sent_as_streamlit_would_send_its_figure_and_converted_once(seed_ds, part, monkeypatch):
     """page_data freezes each chart in plain JSON (charts.drawn_once): what st.plotly_chart makes of it
     (its own two steps, called here) is what it made of the figure, and it converts nothing again."""
@@ -235,8 +235,7 @@ def test_a_chart_is_sent_as_streamlit_would_send_its_figure_and_converted_once(s
         return pio.to_json(return_figure_from_figure_or_data(fig, validate_figure=True), validate=False)
 
     f = queries.Filters()
-    view = {"gantt": lambda: page_data.gantt(seed_ds, f, "plan", True, 1, 50, False),
-            "completion": lambda: page_data.completion(seed_ds, [], "plan", [], "count"),
+    view = {"completion": lambda: page_data.completion(seed_ds, [], "plan", [], "count"),
             "owners": lambda: page_data.owners(seed_ds, f, "lead", list(queries.LEAD_BASES)[2], "body")}[part]()
     frozen = view["figure"]
     assert isinstance(frozen, charts.DrawnOnce)

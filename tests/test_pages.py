@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
@@ -72,6 +73,19 @@ def metrics(at) -> dict[str, str]:
 
 def chart(at, n=0) -> dict:
     return json.loads(at.get("plotly_chart")[n].proto.spec)
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def gantt(at) -> ET.Element:
+    """The timeline's chart: SVG inside a Markdown element, parsed (so it is well-formed XML too)."""
+    svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
+    return ET.fromstring(svg)
+
+
+def gantt_texts(root: ET.Element, kind: str) -> list[str]:
+    return [t.text for t in root.iter(f"{SVG}text") if t.get("class") == kind]
 
 
 def page_text(at) -> str:
@@ -207,10 +221,11 @@ def test_explorer_link_with_unknown_values_explains(small_db):
 
 def test_timeline_filter_and_grouping(small_db):
     at = open_page("pages/timeline.py", plan="BB", group="owner")
-    fig = chart(at)
-    labels = [y for t in fig["data"] if t["type"] == "bar" for y in decode(t["y"])]
-    assert sorted(l.split()[0] for l in labels) == ["BB-1", "BB-2"]
-    assert fig["layout"]["yaxis"]["categoryarray"][0] == "<b>Growth Office</b>"
+    root = gantt(at)
+    assert sorted(label.split()[0] for label in gantt_texts(root, "row")) == ["BB-1", "BB-2"]
+    assert gantt_texts(root, "group")[0] == "Growth Office"
+    table = next(m.value for m in at.markdown if m.value.startswith("| action |"))
+    assert "[BB-1](explorer?action=BB-1)" in table  # the chart's rows as text, each linking to its action
 
 
 def test_completion_page_curve(small_db):
@@ -476,7 +491,7 @@ def test_theme_filter_and_per_theme_views(seed_db):
     names = [t["name"] for t in chart(at)["data"]]
     assert "Skills and talent completed" in names and "Energy for AI due by then" in names
     at = open_page("pages/timeline.py", group="theme", plan="UK")
-    assert "<b>Public-sector adoption</b>" in chart(at)["layout"]["yaxis"]["categoryarray"]
+    assert "Public-sector adoption" in gantt_texts(gantt(at), "group")
 
 
 def test_filters_that_leave_nothing_are_said_plainly(seed_db):
@@ -487,8 +502,7 @@ def test_filters_that_leave_nothing_are_said_plainly(seed_db):
 
 def test_timeline_answers_what_is_due_when_and_can_show_everything(seed_db):
     at = open_page("pages/timeline.py")
-    fig = chart(at)
-    bars = [y for t in fig["data"] if t["type"] == "bar" for y in decode(t["y"])]
+    root = gantt(at)
     from action_tracker.db import connect
     from action_tracker.history import action_state
     st.cache_resource.clear()
@@ -496,13 +510,13 @@ def test_timeline_answers_what_is_due_when_and_can_show_everything(seed_db):
     st.cache_resource.clear()
     dated = int(state["due_date"].notna().sum())
     assert any("with no due date are left out" in c.value for c in at.caption)
-    assert fig["layout"]["xaxis2"]["side"] == "top" and fig["layout"]["xaxis2"]["matches"] == "x"
-    assert fig["layout"]["modebar"]["orientation"] == "v"
+    assert len(gantt_texts(root, "row")) == min(dated, 50)  # the first page of the dated actions
+    months = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text[:3] in ("Jan", "Feb", "Apr", "Jul", "Oct")]
+    assert months and all(months.count(m) == 2 for m in months)  # the date axis at the top and the bottom
     at = open_page("pages/timeline.py", rows="all", undated="true")
-    bars = [y for t in chart(at)["data"] if t["type"] == "bar" for y in decode(t["y"])]
-    miles = [y for t in chart(at)["data"] if t["type"] == "scatter" and "due on or before" in (t.get("name") or "")
-             for y in decode(t["y"])]
-    assert len(bars) + len(miles) == len(state) > dated  # all 250 in one view
+    root = gantt(at)
+    marks = [e for e in root.iter() if e.get("class") in ("bar", "milestone")]
+    assert len(gantt_texts(root, "row")) == len(marks) == len(state) > dated  # all 250 in one view
 
 
 def test_open_an_action_by_its_title_words_and_the_link_follows(seed_db):

@@ -32,6 +32,7 @@ from .layout import (
            is_phone,
            let_the_answer_show,
            status_legend,
+           svg_chart,
     table,
 )
 from .links import (
@@ -51,4 +52,4 @@ __all__ = ["ANSWER_PAUSE_SECONDS", "DATASETS_KEPT", "PAGE_PARTS_KEPT", "absolute
            "ensure_entrypoint", "figure_links", "filter_widgets", "headline_metrics", "is_phone", "keep_params",
            "last_status_change", "let_the_answer_show", "link", "methodology_text", "navigation",
            "open_selected_action", "page", "plan_name", "plan_titles", "raw_params", "republish", "session_pages",
-           "identity_provider", "sidebar_controls", "sign_in", "status_legend", "suggestion_rate", "table", "version"]
+           "identity_provider", "sidebar_controls", "sign_in", "status_legend", "svg_chart", "suggestion_rate", "table", "version"]

@@ -16,6 +16,16 @@ def status_legend() -> None:
     st.caption(charts.status_legend_markdown())
 
 
+def svg_chart(svg: str) -> None:
+    """A chart drawn on the server (svg_charts), put in Markdown as one raw HTML block: the one place
+    the dashboard draws HTML. Its text was escaped for this (text.html_in_markdown) when it was drawn.
+    It costs the page Streamlit's HTML renderer (fetched, then drawn 0.1-0.2 s after the rest), where
+    the timeline's Plotly chart cost 4.7 MB of JavaScript and 3.3 s of a phone's main thread."""
+    if not svg.startswith("<svg"):
+        raise ValueError("svg_chart draws SVG made by svg_charts only")
+    st.markdown(svg, unsafe_allow_html=True)
+
+
 def date_columns(df, columns):
     """Column config that shows dates the same way on every page."""
     return {c: st.column_config.DateColumn(c.replace("_", " "), format="DD MMM YYYY") for c in columns if c in df}
