@@ -14,6 +14,7 @@ needs JavaScript to be read, and none loads a chart library. Publishing twice fr
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -33,6 +34,11 @@ from .text import archive_url, html, link_html, safe_url, storable
 
 HERE = Path(__file__).resolve().parent
 MARKER = ".action-tracker-site"  # a folder holding this file may be emptied and rewritten
+# Issue 30: every public page at most 200 KB in all, at 20,000 actions too. A page's HTML may use
+# what its stylesheet (and the list's filter script) leave of that; lists are paged to fit.
+PAGE_BYTES = 190_000
+ACTIONS_PER_PAGE = 250  # the list of every action: the five plans' 250 fit on one page
+PLAN_ACTIONS_PER_PAGE = 200  # a plan page: its timeline and its actions by section
 
 
 def slug(value) -> str:
@@ -93,10 +99,35 @@ class Site:
         else:  # every page, badge, CSV and JSON file: the output guard once more, on the whole file
             path.write_text(storable(content), encoding="utf-8", newline="\n")
 
-    def page(self, rel: str, template: str, title: str, **context) -> None:
+    def render(self, rel: str, template: str, title: str, **context) -> str:
         root = "../" * rel.count("/")
-        self.write(rel, self.env.get_template(template).render(
-            title=title, root=root, published=self.published, as_of=fmt_date(self.ds.as_of), **context))
+        return self.env.get_template(template).render(
+            title=title, root=root, published=self.published, as_of=fmt_date(self.ds.as_of), **context)
+
+    def page(self, rel: str, template: str, title: str, **context) -> None:
+        self.write(rel, self.render(rel, template, title, **context))
+
+    def paged(self, folder: str, template: str, title: str, items: list, context_of, per_page: int) -> int:
+        """What grows with the number of actions, over pages: `folder`/index.html, then page-2.html, …,
+        each linking to every other (a nav). `context_of(chunk, first)` gives a page's template values;
+        `first` says whether it is page 1. Pages hold `per_page` items, fewer if one page would weigh
+        more than PAGE_BYTES (halved until every page fits). Returns the number of pages."""
+        while True:
+            chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+            names = ["index.html", *[f"page-{k}.html" for k in range(2, len(chunks) + 1)]]
+            pages = []
+            for k, chunk in enumerate(chunks):
+                pager = {"current": k + 1, "pages": list(zip(range(1, len(chunks) + 1), names)), "per_page": per_page,
+                         "first_item": k * per_page + 1, "last_item": k * per_page + len(chunk), "total": len(items)}
+                label_ = f"{title} (page {k + 1} of {len(chunks)})" if len(chunks) > 1 else title
+                pages.append(self.render(f"{folder}/{names[k]}", template, label_, pager=pager,
+                                         **context_of(chunk, k == 0)))
+            if per_page <= 10 or all(len(p.encode("utf-8")) <= PAGE_BYTES for p in pages):
+                break
+            per_page //= 2
+        for name, text in zip(names, pages):
+            self.write(f"{folder}/{name}", text)
+        return len(pages)
 
     def url(self, rel: str) -> str:
         return f"{self.base_url.rstrip('/')}/{rel}" if self.base_url else rel
@@ -111,9 +142,11 @@ def _prepare(out: Path) -> None:
     (out / MARKER).write_text("Written by `python -m action_tracker publish`; rewritten on every publish.\n")
 
 
-def publish(con, out: Path, as_of: date | None = None, base_url: str = "", suggest_url: str = "") -> dict[str, int]:
+def publish(con, out: Path, as_of: date | None = None, base_url: str = "", suggest_url: str = "",
+            per_page: tuple[int, int] = (ACTIONS_PER_PAGE, PLAN_ACTIONS_PER_PAGE)) -> dict[str, int]:
     """Write the site into `out` (empty, or a site published before). Returns what was written.
-    `suggest_url`: the dashboard's Suggest evidence page, linked from every action page."""
+    `suggest_url`: the dashboard's Suggest evidence page, linked from every action page. `per_page`:
+    actions per page of the list of every action, and of a plan page (at most: see Site.paged)."""
     if suggest_url and safe_url(suggest_url) is None:
         raise InputError(f"--suggest-url {suggest_url!r} must be a web address starting http:// or https://")
     ds = history.load_dataset(con, as_of)
@@ -124,8 +157,8 @@ def publish(con, out: Path, as_of: date | None = None, base_url: str = "", sugge
     events = events[pd.to_datetime(events["effective_date"]).dt.date <= ds.as_of]
     for name in ("site.css", "filter.js"):
         site.write(f"assets/{name}", (HERE / "static" / name).read_text(encoding="utf-8"))
-    _index(site)
-    _plans(site, events)
+    _index(site, per_page[0])
+    _plans(site, per_page[1])
     _owners(site)
     _actions(site, events, _evidence_extras(con, ds.as_of), suggest_url)
     _sources(site)
@@ -136,7 +169,7 @@ def publish(con, out: Path, as_of: date | None = None, base_url: str = "", sugge
     return {"files": sum(1 for p in out.rglob("*") if p.is_file()), "actions": len(ds.state)}
 
 
-def _index(site: Site) -> None:
+def _index(site: Site, per_page: int) -> None:
     ds = site.ds
     state = ds.state.sort_values(["plan_id", "seq"])
     summary = queries.summary(state, ds.as_of)
@@ -147,11 +180,12 @@ def _index(site: Site) -> None:
               plan_table=Markup(charts.plan_table_html(summary, "plans/{value}/index.html")),
               claims=_records(queries.claims_beside_tracker(ds)), recent=_records(queries.recent_updates(state, 15)))
     # The list of every action, searchable with no server, is a page of its own: the index stays light.
-    site.page("actions/index.html", "actions.html", "Every action", actions=_records(state),
-              plans=_records(ds.plans), statuses=SHOWN, themes=queries.THEMES)
+    site.paged("actions", "actions.html", "Every action", _records(state),
+               lambda chunk, first: {"actions": chunk, "plans": _records(ds.plans), "statuses": SHOWN,
+                                     "themes": queries.THEMES}, per_page)
 
 
-def _plans(site: Site, events: pd.DataFrame) -> None:
+def _plans(site: Site, per_page: int) -> None:
     ds = site.ds
     items = []
     for plan in _records(ds.plans):
@@ -163,14 +197,9 @@ def _plans(site: Site, events: pd.DataFrame) -> None:
         sub = history.Dataset(state, ds.events[ds.events["action_id"].isin(state["action_id"])], ds.as_of)
         rows = queries.timeline_page(queries.timeline_rows(sub, state, "section"), 1, len(state))
         curve = queries.completion_over_time(sub)
-        figures = {"completion": Markup(svg_charts.completion_svg(curve)),
-                  "completion_sentence": svg_charts.completion_sentence(curve),
-                  "completion_rows": svg_charts.completion_rows(curve),
-                  "timeline": Markup(svg_charts.timeline_svg(rows, ds.as_of)),
-                  "timeline_sentence": svg_charts.timeline_sentence(rows, ds.as_of)}
-        sections = [(sec, _records(g)) for sec, g in state.groupby("section", sort=False)]
-        site.page(f"plans/{pid}/index.html", "plan.html", f"{pid}: {plan['title']}", plan=plan, total=total,
-                  claims=_records(queries.claims_beside_tracker(ds, [pid])), sections=sections, figures=figures)
+        claims = _records(queries.claims_beside_tracker(ds, [pid]))
+        site.paged(f"plans/{pid}", "plan.html", f"{pid}: {plan['title']}", list(range(len(rows))),
+                   functools.partial(_plan_page, plan, total, claims, curve, rows, ds.as_of), per_page)
         done, n, known = int(total[COMPLETED]), int(total["actions"]), int(total["assessed"])
         summary = f"{done} of {n} completed"
         site.write(f"embed/{pid}.html", site.env.get_template("embed.html").render(
@@ -179,6 +208,21 @@ def _plans(site: Site, events: pd.DataFrame) -> None:
         site.write(f"badges/{pid}.svg", _badge(f"{pid}: {summary}", fmt_date(ds.as_of)))
         items.append((f"{pid}/index.html", f"{pid}: {plan['title']}", f"{summary}; status known for {known}"))
     site.page("plans/index.html", "listing.html", "Plans", items=items)
+
+
+def _plan_page(plan: dict, total, claims: list, curve: pd.DataFrame, every_row: pd.DataFrame, as_of: date,
+               chunk: list[int], first: bool) -> dict:
+    """One page of a plan: its figures; the completion curve on the first page; the timeline and the
+    actions (by section) of this page's rows (positions `chunk` of the plan's timeline rows)."""
+    rows = every_row.iloc[chunk]
+    figures = {"timeline": Markup(svg_charts.timeline_svg(rows, as_of)),
+               "timeline_sentence": svg_charts.timeline_sentence(rows, as_of)}
+    if first:
+        figures.update({"completion": Markup(svg_charts.completion_svg(curve)),
+                        "completion_sentence": svg_charts.completion_sentence(curve),
+                        "completion_rows": svg_charts.completion_rows(curve)})
+    sections = [(sec, _records(g)) for sec, g in rows.groupby("section", sort=False)]
+    return {"plan": plan, "total": total, "claims": claims, "sections": sections, "figures": figures}
 
 
 def _badge(text: str, day: str) -> str:
@@ -195,9 +239,9 @@ def _owners(site: Site) -> None:
     items = []
     for row in card.itertuples():
         mine = queries.actions_of_owner(state, row.owner, "lead").sort_values(["plan_id", "seq"])
-        site.page(f"owners/{slug(row.owner)}/index.html", "listing.html", row.owner, rows=_records(mine),
-                  intro=f"Leads {row.assigned} actions ({row.plans}); completed {row.Completed}; status known for "
-                        f"{row.assessed}.")
+        intro = f"Leads {row.assigned} actions ({row.plans}); completed {row.Completed}; status known for {row.assessed}."
+        site.paged(f"owners/{slug(row.owner)}", "listing.html", row.owner, _records(mine),
+                   lambda chunk, first, intro=intro: {"rows": chunk, "intro": intro}, ACTIONS_PER_PAGE)
         items.append((f"{slug(row.owner)}/index.html", row.owner, f"leads {row.assigned}"))
     site.page("owners/index.html", "listing.html", "Owners", items=items,
               intro="Each body and the actions it leads (stated, implied or plan level: see the methodology).")

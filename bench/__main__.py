@@ -37,6 +37,7 @@ TARGET_PAGE_MS = 50  # at 20k actions; 150 at 200k
 TARGET_REFRESH_MS = 500  # the data load after an upload, at 200k
 TARGET_IMPORT_RATIO = 2.0
 TARGET_LOAD_RATIO = 1.3
+TARGET_PUBLIC_PAGE_BYTES = 200_000  # every public page in all, at 20,000 actions too (issue 30)
 TARGET_CPU_RATIO = load.TARGET_CPU_RATIO  # beside the load benchmark that reports against it
 
 
@@ -291,6 +292,33 @@ def app_peak_memory(db: Path) -> float:
         return peak_mb(pid)
 
 
+def public_weight(db: Path) -> dict:
+    """The public edition of a store: the heaviest page in all (its HTML, the stylesheet, and the list's
+    filter script where the page loads it), how many pages, and the seconds to publish. Issue 30's
+    target: every page at most 200 KB, at 20,000 actions too; the seed's heaviest page in the same run
+    is the baseline (what grows with the actions is paged, so the ratio stays near 1)."""
+    from action_tracker.publish import publish
+    site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    try:
+        con = connect(db, read_only=True)
+        t0 = time.perf_counter()
+        publish(con, site / "out")
+        seconds = time.perf_counter() - t0
+        con.close()
+        out = site / "out"
+        css = (out / "assets" / "site.css").stat().st_size
+        script = (out / "assets" / "filter.js").stat().st_size
+        heaviest, worst = 0, ""
+        pages = list(out.rglob("*.html"))
+        for p in pages:
+            size = p.stat().st_size + css + (script if b"filter.js" in p.read_bytes()[-400:] else 0)
+            if size > heaviest:
+                heaviest, worst = size, str(p.relative_to(out))
+        return {"heaviest_bytes": heaviest, "heaviest_page": worst, "pages": len(pages), "seconds": seconds}
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
 def machine() -> dict:
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                 if l.startswith("model name")), platform.processor())
@@ -322,6 +350,15 @@ def table(results: dict) -> str:
     lines += ["", "Completion's first view after that upload (its kept pass over all events brought up to date "
                   "by the refresh): " + ", ".join(f"{name} {r['completion_after_upload_ms']:.0f} ms"
                                                   for name, r in results["scales"].items()) + "."]
+    if results.get("public"):
+        base = results["public"].get("seed") or next(iter(results["public"].values()))
+        lines += ["", f"## Public edition: the heaviest page in all (HTML, stylesheet, script; target at most "
+                      f"{TARGET_PUBLIC_PAGE_BYTES // 1000} kB at every scale; baseline: the seed's heaviest page)", "",
+                  "| scale | pages | heaviest page | kB in all | vs seed | publish (s) |",
+                  "| --- | ---: | --- | ---: | ---: | ---: |"]
+        for name, r in results["public"].items():
+            lines.append(f"| {name} | {r['pages']:,} | {r['heaviest_page']} | {r['heaviest_bytes'] / 1e3:.0f} | "
+                         f"**{r['heaviest_bytes'] / base['heaviest_bytes']:.2f}x** | {r['seconds']:.1f} |")
     if results.get("imports"):
         lines += ["", "## CSV import: validate and apply, next to DuckDB's read_csv + INSERT with no checks "
                       f"(target within {TARGET_IMPORT_RATIO:g}x at 1M rows)", "",
@@ -370,6 +407,7 @@ def arguments(argv=None) -> argparse.Namespace:
     # Chromium's processes get the two cores), and a median of five could land on either mode.
     ap.add_argument("--browser-repeat", type=int, default=9, help="page loads of each app in Chromium")
     ap.add_argument("--memory-scales", default="seed,20k")
+    ap.add_argument("--publish-scales", default="seed,20k", help="scales whose public edition is weighed")
     ap.add_argument("--load-readers", default="1,10,20", help="simulated readers at once (bench/load.py)")
     ap.add_argument("--load-views", type=int, default=12, help="pages each simulated reader opens")
     ap.add_argument("--load-many", type=int, default=40, help="readers connected at once for memory per reader")
@@ -401,6 +439,9 @@ def main(argv=None) -> dict:
             results["scales"][scale] = {**bench_build(work, scale, args.repeat if scale in ("seed", "tiny") else 1),
                                         **bench_pages(db, args.repeat),
                                         **refresh_after_write(db, repeat=min(args.repeat, 3))}
+        for scale in [s for s in args.publish_scales.split(",") if s in dbs]:
+            print(f"[bench] public edition at {scale}", flush=True)
+            results.setdefault("public", {})[scale] = public_weight(dbs[scale])
         sizes = [int(x) for x in args.imports.split(",") if x]
         if sizes:
             print(f"[bench] imports {sizes}", flush=True)

@@ -33,6 +33,7 @@ def test_benchmark_smoke_run(tmp_path):
     results = main(["--scales", "tiny,seed", "--imports", "200,500", "--repeat", "1", "--browser-repeat", "1",
                     "--memory-scales", "tiny", "--load-readers", "1,3", "--load-views", "6", "--load-many", "3",
                     "--load-days", "3", "--load-cpu-views", "4", "--load-cpu-rounds", "2",
+                    "--publish-scales", "tiny,seed",
                     "--no-lighthouse", "--out", str(tmp_path)])  # Lighthouse: make bench only
     tiny = results["scales"]["tiny"]
     assert tiny["actions"] == 300 and tiny["events"] == 3_000
@@ -40,6 +41,9 @@ def test_benchmark_smoke_run(tmp_path):
                 "timeline_figure_ms", "completion_figure_ms", "data_load_ms"):
         assert tiny[key] > 0
     assert results["scales"]["seed"]["actions"] == 250
+    public = results["public"]
+    assert public["tiny"]["pages"] > 300 and public["seed"]["pages"] > 250  # a page per action, and the rest
+    assert all(0 < r["heaviest_bytes"] <= 200_000 and r["heaviest_page"].endswith(".html") for r in public.values())
     assert tiny["refresh_matches_full_load"] and tiny["refresh_ms"] > 0
     # The load benchmark: every simulated view ended with the server's script_finished, no errors.
     load = results["load"]
@@ -87,3 +91,4 @@ def test_benchmark_smoke_run(tmp_path):
     written = json.loads(next(tmp_path.glob("bench-*.json")).read_text())
     assert written["scales"]["tiny"]["actions"] == 300
     assert "| tiny | 300 | 3,000 |" in (tmp_path / "latest.md").read_text()
+    assert "## Public edition: the heaviest page in all" in (tmp_path / "latest.md").read_text()

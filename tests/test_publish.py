@@ -256,3 +256,52 @@ def test_every_public_page_weighs_under_200_kb_with_what_it_loads(site):
         if total > 200_000:
             too_big.append((str(page.relative_to(site)), total))
     assert too_big == []
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """A store of 1,200 synthetic actions in 10 plans: enough to page every list that grows."""
+    from bench.synth import make_tracker
+    return make_tracker(tmp_path_factory.mktemp("many") / "many.duckdb", 1200, 3000)
+
+
+def _pages_of(folder: Path) -> list[Path]:
+    return sorted(folder.glob("page-*.html"), key=lambda p: int(p.stem.split("-")[1]))
+
+
+def test_what_grows_with_the_actions_is_paged_and_every_page_links_every_other(many, tmp_path):
+    from action_tracker.publish import PAGE_BYTES
+    out = tmp_path / "site"
+    con = connect(many, read_only=True)
+    publish(con, out, per_page=(100, 50))
+    con.close()
+    pages = [out / "actions" / "index.html", *_pages_of(out / "actions")]
+    assert len(pages) == 12
+    listed = [i for p in pages for i in re.findall(r'<td><a href="\.\./actions/(A\d+)/index\.html">', p.read_text())]
+    assert len(listed) == len(set(listed)) == 1200  # each action on exactly one page of the list
+    second = pages[1].read_text()
+    assert "Actions 101–200 of 1200, 100 a page" in second and 'href="page-12.html"' in second
+    assert '<a href="page-2.html" aria-current="page">' in second and "(page 2 of 12)" in second
+    plan = out / "plans" / "P00"
+    plan_pages = [plan / "index.html", *_pages_of(plan)]
+    assert len(plan_pages) == 3  # 120 actions, 50 a page
+    first, last = plan_pages[0].read_text(), plan_pages[-1].read_text()
+    assert "Completion over time</h2>" in first and "Completion over time</h2>" not in last
+    for text, n in ((first, 50), (last, 20)):
+        bars = text.split("<h2>Timeline</h2>")[1].split("</figure>")[0].count("<rect x=")
+        items = text.split("Actions by section</h2>")[1].count("<li><a href=\"../../actions/")
+        assert bars == items == n  # the timeline draws this page's actions, and lists them
+    assert max(p.stat().st_size for p in out.rglob("*.html")) <= PAGE_BYTES
+
+
+def test_a_page_that_would_weigh_too_much_is_split_smaller(many, tmp_path):
+    import action_tracker.publish as publisher
+    out = tmp_path / "site"
+    con = connect(many, read_only=True)
+    publish(con, out, per_page=(5000, 5000))  # one page each, were it not for the weight
+    con.close()
+    list_pages = [out / "actions" / "index.html", *_pages_of(out / "actions")]
+    assert len(list_pages) > 1
+    assert max(p.stat().st_size for p in [*list_pages, *(out / "plans").rglob("*.html")]) <= publisher.PAGE_BYTES
+    css = (out / "assets" / "site.css").stat().st_size + (out / "assets" / "filter.js").stat().st_size
+    assert publisher.PAGE_BYTES + css <= 200_000  # a page, its stylesheet and its script: 200 KB at most
