@@ -32,30 +32,6 @@ FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=13)
 ROW_PX = 24  # height of one Gantt row
 
 
-class DrawnOnce(go.Figure):
-    """A figure drawn on many views, put into plain JSON once (`drawn_once`).
-
-    st.plotly_chart turns a figure into a dict (`to_dict()`, which also packs number arrays as Plotly's
-    typed arrays) and then into JSON on every call: 2.6 ms of the timeline's 7.7 ms of server CPU per
-    view (py-spy, 2 Dec 2026). Streamlit reads the figure only through `to_dict()`; this one answers
-    with the dict made when it was frozen, in plain JSON types, which Streamlit's encoder writes in C.
-    What the browser receives is the same. Frozen means frozen: a change made later (update_layout)
-    would not reach `to_dict()`, so page_data freezes a figure when it is complete."""
-
-    def to_dict(self):
-        return self._plain
-
-
-def drawn_once(fig: go.Figure) -> DrawnOnce:
-    import json
-
-    import plotly.io as pio
-    frozen = DrawnOnce(fig)
-    # to_json writes what to_dict() gives (dates, typed arrays) as Streamlit would; loads makes it plain.
-    frozen._plain = json.loads(pio.to_json(go.Figure.to_dict(frozen), validate=False))
-    return frozen
-
-
 def standalone(fig: go.Figure) -> go.Figure:
     """For a figure drawn outside Streamlit (the report, the public edition). Importing Streamlit makes
     its own theme Plotly's default template in that process, with other margins and fonts than the

@@ -91,11 +91,9 @@ def gantt(ds: Dataset, f: queries.Filters, group: str, undated: bool, page: int,
             "table": charts.markdown_table(rows, links={"action": link("explorer", "action={value}", keep)})}
 
 
-COMPLETION_MEASURES = {"count": False, "share": True, "share of assessed": "assessed"}
-
-
-def completion(ds: Dataset, plans: list[str], per: str, themes: list[str], measure: str) -> dict:
-    """Completion over time: the curve's figure and the latest point of each line."""
+def completion(ds: Dataset, plans: list[str], per: str, themes: list[str], measure: str, phone: bool = False) -> dict:
+    """Completion over time: the curve as SVG (svg_charts.completion_lines_svg), its sentence (escaped
+    for Markdown) and the latest point of each line, the chart's numbers as a table."""
     curve = queries.completion_over_time(ds, plans, by=per, themes=themes)
     if curve.empty:
         return {"empty": True, "before": bool(curve.attrs.get("before"))}
@@ -103,17 +101,18 @@ def completion(ds: Dataset, plans: list[str], per: str, themes: list[str], measu
         ["plan", "date", "completed", "assessed", "actions", "completed_share", "completed_share_assessed", "due"]]
     latest = latest.reset_index(drop=True)
     return {"empty": False, "none_completed": int(curve["completed"].max()) == 0,
-            "figure": charts.drawn_once(charts.completion(curve, share=COMPLETION_MEASURES.get(measure, "assessed"))),
+            "svg": svg_charts.completion_lines_svg(curve, measure, per, phone),
+            "sentence": md(svg_charts.completion_lines_sentence(curve, measure, per)),
             "latest": latest, "latest_grid": for_the_grid(latest)}
 
 
-def owners(ds: Dataset, f: queries.Filters, role: str, leads: str, by: str) -> dict:
-    """The owners' scorecard, its caption and its chart."""
+def owners(ds: Dataset, f: queries.Filters, role: str, leads: str, by: str, phone: bool = False) -> dict:
+    """The owners' scorecard, its caption, and its chart as SVG with its sentence (escaped for Markdown)."""
     state = queries.filter_actions(ds.state, f, ds.as_of)
     depts = queries.departments(ds.owners) if by == "department" else None
     card = queries.owner_scorecard(state, role, leads, depts)
     return {"caption": captions.owners_caption(state, card, leads), "card": card, "card_grid": for_the_grid(card),
-            "figure": None if card.empty else charts.drawn_once(charts.owner_bars(card))}
+            "svg": svg_charts.owner_bars_svg(card, phone=phone), "sentence": md(svg_charts.owner_bars_sentence(card))}
 
 
 def owner_actions(ds: Dataset, f: queries.Filters, owner: str, role: str, leads: str, by: str) -> pd.DataFrame:

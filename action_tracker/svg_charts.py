@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .statuses import COLORS, NO_UPDATE, OVERDUE, PAST_DUE_NO_UPDATE, SYMBOLS, fmt_date
+from .statuses import COLORS, COMPLETED, IN_PROGRESS, NO_UPDATE, OVERDUE, PAST_DUE_NO_UPDATE, SYMBOLS, fmt_date
 from .statuses import label as status_label
 from .text import clip, html, html_in_markdown
 
@@ -287,3 +287,187 @@ def gantt_svg(rows: pd.DataFrame, as_of: date, events: pd.DataFrame | None = Non
              f"patternTransform='rotate(45)'><line x1='0' y1='0' x2='0' y2='6' stroke='#ffffff' stroke-width='2.5' "
              f"stroke-opacity='0.75'/></pattern></defs>")
     return _svg(chart_id, bottom + 40, "Timeline", sentence, [hatch, *bands, grid, *marks, today], esc, fr.width)
+
+
+# The dashboard's completion and owners charts. Line colours each at least 3:1 on white (WCAG 1.4.11);
+# every line is also named in words at its end, so no colour has to be told apart.
+SERIES_COLOURS = ("#0072B2", "#C44E00", "#007A5A", "#AA3377", "#6B4C9A", "#8A6D00", "#555555", "#B2182B")
+COMPLETION_MEASURES = ("count", "share", "share of assessed")
+
+
+def _completion_values(g: pd.DataFrame, measure: str) -> tuple[pd.Series, pd.Series]:
+    """A line's two step lines: completed (solid) and, dashed, what was due (dotted: status known)."""
+    if measure == "count":
+        return g["completed"], g["due"]
+    if measure == "share":
+        return g["completed_share"], g["due"] / g["actions"]
+    return g["completed_share_assessed"], g["assessed"] / g["actions"]
+
+
+def _completion_label(name: str, measure: str, done: float, other: float, short: bool = False,
+                      room: int | None = None) -> str:
+    """A line's name and last values; with `room` (characters) the name is clipped to fit beside them."""
+    if short:  # a phone's: the same values, fewer words
+        rest = (f"{int(done)} ({int(other)} due)" if measure == "count"
+                else f"{done:.0%} ({other:.0%} {'due' if measure == 'share' else 'known'})")
+    elif measure == "count":
+        rest = f"{int(done)} completed, {int(other)} due"
+    elif measure == "share":
+        rest = f"{done:.0%} completed, {other:.0%} due"
+    else:
+        rest = f"{done:.0%} of assessed completed, {other:.0%} known"
+    wide = len(rest) + rest.count("%")  # a per cent sign is about two characters wide
+    return f"{clip(name, max(room - wide - 2, 4)) if room else name}: {rest}"
+
+
+def _spread(wants: list[float], gap: float, lo: float, hi: float) -> list[float]:
+    """Label positions near `wants`, at least `gap` apart and inside [lo, hi], in the same order."""
+    order = sorted(range(len(wants)), key=lambda i: wants[i])
+    placed: dict[int, float] = {}
+    at = lo - gap
+    for i in order:
+        at = max(wants[i], at + gap)
+        placed[i] = at
+    over = placed[order[-1]] - hi if order else 0
+    if over > 0:  # pushed past the bottom: move the lot up, never above the top
+        for i in order:
+            placed[i] = max(lo, placed[i] - over)
+    return [placed[i] for i in range(len(wants))]
+
+
+def _step_points(days: pd.Series, values: pd.Series, x, y) -> str:
+    """A step line through the days on which the value changes (and the last day): across, then up."""
+    keep = values.ne(values.shift()).to_numpy(copy=True)
+    keep[-1] = True
+    pts, prev = [], None
+    for d, v in zip(days[keep], values[keep]):
+        if prev is not None:
+            pts.append(f"{x(d):.1f},{y(prev):.1f}")
+        pts.append(f"{x(d):.1f},{y(v):.1f}")
+        prev = v
+    return " ".join(pts)
+
+
+def completion_lines_sentence(curve: pd.DataFrame, measure: str, per: str = "plan") -> str:
+    if curve.empty:
+        return "Nothing to draw."
+    c = curve.assign(date=pd.to_datetime(curve["date"]))
+    n = c["plan"].nunique()
+    second = "status known (dotted)" if measure == "share of assessed" else "due by then (dashed)"
+    ends = [_completion_label(str(name), measure, *(s.iloc[-1] for s in _completion_values(g, measure)))
+            for name, g in c.groupby("plan", sort=True)]
+    listed = ("; ".join(ends) + ".") if n <= 6 else "The table below gives each line's latest values."
+    return (f"Completed actions ({measure}) from {_day(c['date'].min())} to {_day(c['date'].max())}, one solid line "
+            f"per {per} ({n}) beside its {second}. On the last day: {listed}")
+
+
+def completion_lines_svg(curve: pd.DataFrame, measure: str = "count", per: str = "plan", phone: bool = False,
+                         chart_id: str = "completion") -> str:
+    """The dashboard's completion over time: per plan (or theme) a solid step line of completed actions
+    (a count, a share of all, or a share of the assessed) and a dashed one of what was due by then
+    (dotted: the share with a known status). Each line is named, with its last values, at its end.
+    On a phone the chart is drawn narrower (its text stays readable) with shorter names."""
+    esc = html_in_markdown  # drawn inside st.markdown: see text.html_in_markdown
+    measure = measure if measure in COMPLETION_MEASURES else "share of assessed"
+    sentence = completion_lines_sentence(curve, measure, per)
+    if curve.empty:
+        return _svg(chart_id, 40, "Completion over time", sentence, [], esc)
+    width = PHONE_WIDTH if phone else WIDTH
+    height, left, right, top, bottom = (360, 40, 190, 16, 40) if phone else (420, 56, 330, 16, 40)
+    c = curve.assign(date=pd.to_datetime(curve["date"]))
+    t0, t1 = c["date"].min(), c["date"].max()
+    span = max((t1 - t0).days, 1)
+    share = measure != "count"
+    ymax = 1.0 if share else max(float(c[["completed", "due"]].to_numpy().max()), 1.0)
+
+    def x(d):
+        return left + (width - left - right) * (d - t0).days / span
+
+    def y(v):
+        return top + (height - top - bottom) * (1 - float(v) / ymax)
+
+    body = []
+    ticks = [0, .25, .5, .75, 1] if share else sorted({0, int(ymax) // 2, int(ymax)})
+    for v in ticks:
+        text = f"{v:.0%}" if share else str(v)
+        body.append(f"<line x1='{left}' x2='{width - right}' y1='{y(v):.1f}' y2='{y(v):.1f}' stroke='{_GRID}'/>"
+                    f"<text x='{left - 6}' y='{y(v) + 4:.1f}' text-anchor='end' fill='{_AXIS_TEXT}' {_FONT}>"
+                    f"{text}</text>")
+    for t in [t0, *_month_ticks(t0, t1, 2 if phone else 6)[1:-1], t1] if span > 60 else [t0, t1]:
+        body.append(f"<text x='{x(t):.1f}' y='{height - 14}' text-anchor='middle' fill='{_AXIS_TEXT}' {_FONT}>"
+                    f"{esc(_day(t) if t in (t0, t1) else t.strftime('%b %Y'))}</text>")
+    dash = "2 3" if measure == "share of assessed" else "6 4"
+    groups = list(c.groupby("plan", sort=True))
+    ends, labels = [], []
+    for i, (name, g) in enumerate(groups):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        done, other = _completion_values(g, measure)
+        body.append(f"<g class='series'><polyline class='done' fill='none' stroke='{colour}' stroke-width='3' "
+                    f"points='{_step_points(g['date'], done, x, y)}'/><polyline class='other' fill='none' "
+                    f"stroke='{colour}' stroke-width='1.5' stroke-dasharray='{dash}' "
+                    f"points='{_step_points(g['date'], other, x, y)}'/></g>")
+        ends.append(y(done.iloc[-1]))
+        room = (right - 18) // 7  # characters of 12-unit text beside the plot
+        labels.append((colour, _completion_label(str(name), measure, done.iloc[-1], other.iloc[-1], phone, room),
+                       str(name)))
+    for want, at, (colour, text, name) in zip(ends, _spread(ends, 15, top + 4, height - bottom), labels):
+        xl = width - right
+        body.append(f"<line x1='{xl:.1f}' x2='{xl + 14:.1f}' y1='{want:.1f}' y2='{at:.1f}' stroke='{colour}' "
+                    f"stroke-width='2'/><text class='end' x='{xl + 18:.1f}' y='{at + 4:.1f}' fill='#111' {_FONT}>"
+                    f"{esc(text)}<title>{esc(name)}</title></text>")
+    return _svg(chart_id, height, "Completion over time", sentence, body, esc, width)
+
+
+OWNER_MEASURES = ((COMPLETED, "completed"), (IN_PROGRESS, "in progress"), ("overdue", "overdue"))
+
+
+def owner_bars_sentence(card: pd.DataFrame, top: int = 25) -> str:
+    if card.empty:
+        return "No owner is named for these actions."
+    shown = card.head(top)
+    first = shown.iloc[0]
+    return (f"The {len(shown)} owners with the most actions (of {len(card)}), in the table's order, each with three "
+            f"bars: completed, in progress, and overdue (reported open, past the due date). The first, {first['owner']}, "
+            f"has {int(first['assigned'])} actions: {int(first[COMPLETED])} completed, "
+            f"{int(first[IN_PROGRESS])} in progress, {int(first['overdue'])} overdue. The table below has every owner.")
+
+
+def owner_bars_svg(card: pd.DataFrame, top: int = 25, phone: bool = False, chart_id: str = "owners") -> str:
+    """The owners with the most actions (the scorecard's first `top` rows, in its order): per owner a
+    bar of completed, of in-progress and of overdue actions, each with its number at its end; under
+    its name, how many actions it has and for how many a status is known. Narrower on a phone."""
+    esc = html_in_markdown
+    sentence = owner_bars_sentence(card, top)
+    if card.empty:
+        return _svg(chart_id, 40, "Owners", sentence, [], esc)
+    shown = card.head(top)
+    width, left, right, head, bar, row = (PHONE_WIDTH, 170, 30, 34, 9, 38) if phone else (WIDTH, 280, 48, 34, 9, 38)
+    vmax = max(int(shown[[m for m, _ in OWNER_MEASURES]].to_numpy().max()), 1)
+    height = head + row * len(shown) + 10
+
+    def w(v):
+        return (width - left - right) * v / vmax
+
+    colours = {COMPLETED: COLORS[COMPLETED], IN_PROGRESS: COLORS[IN_PROGRESS], "overdue": COLORS[OVERDUE]}
+    body = []
+    for k, (m, words) in enumerate(OWNER_MEASURES):  # the legend, in the bars' order
+        lx = 8 + 120 * k if phone else left + 150 * k
+        body.append(f"<rect x='{lx}' y='8' width='14' height='10' fill='{colours[m]}'/>"
+                    f"<text x='{lx + 20}' y='17' fill='#111' {_FONT}>{esc(words)}</text>")
+    for j, r in enumerate(shown.itertuples(index=False)):
+        r = dict(zip(shown.columns, r))
+        y0 = head + row * j
+        owner = str(r["owner"])
+        body.append(f"<text class='owner' x='{left - 8}' y='{y0 + 15}' text-anchor='end' fill='#111' {_FONT}>"
+                    f"{esc(clip(owner, 20 if phone else 40))}<title>{esc(owner)}</title></text>"
+                    f"<text class='count' x='{left - 8}' y='{y0 + 29}' text-anchor='end' fill='{_AXIS_TEXT}' "
+                    f"font-family='system-ui,sans-serif' font-size='10'>{int(r['assigned'])} actions, "
+                    f"{'known' if phone else 'status known for'} "
+                    f"{int(r['assessed'])}</text>")
+        for k, (m, words) in enumerate(OWNER_MEASURES):
+            v, yb = int(r[m]), y0 + 3 + k * (bar + 1)
+            body.append(f"<rect class='bar' x='{left}' y='{yb}' width='{max(w(v), 1):.1f}' height='{bar}' "
+                        f"fill='{colours[m]}'><title>{esc(owner)}: {v} {esc(words)}</title></rect>"
+                        f"<text class='value' x='{left + w(v) + 4:.1f}' y='{yb + 8}' fill='{_AXIS_TEXT}' "
+                        f"font-family='system-ui,sans-serif' font-size='10'>{v}</text>")
+    return _svg(chart_id, height, "Owners", sentence, body, esc, width)

@@ -21,7 +21,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from action_tracker import charts, history, page_data, queries, svg_charts
+from action_tracker import history, page_data, queries, svg_charts
 from action_tracker.build import build
 from action_tracker.db import connect
 from tests.browser import STATUS_MIX, THEME_MATRIX
@@ -70,8 +70,8 @@ def page_work(con, ds: history.Dataset) -> dict:
     return {
         "overview": (lambda: (page_data.overview(ds, f, ""), history.last_status_change(con)), None),
         "timeline": (timeline_q, lambda: svg_charts.gantt_svg(rows["shown"], ds.as_of, rows["ticks"])),
-        "completion": (completion_q, lambda: charts.completion(rows["curve"])),
-        "owners": (owners_q, lambda: charts.owner_bars(rows["card"])),
+        "completion": (completion_q, lambda: svg_charts.completion_lines_svg(rows["curve"], "count")),
+        "owners": (owners_q, lambda: svg_charts.owner_bars_svg(rows["card"])),
         "compare": (lambda: (page_data.compare_matrix(ds, f, ""), page_data.compare_theme(ds, f, "regulation", "", "")),
                     None),
         "explorer": (lambda: (page_data.explorer(ds, queries.Filters(search="data centres", due="overdue")),
@@ -195,21 +195,19 @@ def bench_imports(workdir: Path, sizes: list[int], repeat: int) -> list[dict]:
 
 
 # Each dashboard page, the element that shows its answer, and the bare app it is set beside: the same
-# kind of main element alone (Markdown, one Plotly chart, one data grid; the timeline's SVG is Markdown) in a one-line Streamlit app.
-PLOTLY = ".js-plotly-plot .main-svg"
+# kind of main element alone (Markdown, one data grid; the charts drawn as SVG are Markdown) in a
+# one-line Streamlit app. No page draws Plotly since 6 Dec 2026 (svg_charts).
 GRID = '[data-testid="stDataFrame"] canvas'
 SVG_CHART = '[data-testid="stMarkdownContainer"] svg.svg-chart'  # a chart drawn on the server (svg_charts)
 BARE_APPS = {
     "one-line app": ('import streamlit as st\nst.write("Hello")\n', '[data-testid="stMarkdownContainer"]:has-text("Hello")'),
-    "one Plotly chart": ("import streamlit as st, plotly.express as px\n"
-                         "st.plotly_chart(px.bar(x=[1, 2, 3], y=['a', 'b', 'c'], orientation='h'))\n", PLOTLY),
     "one data grid": ("import streamlit as st, pandas as pd\n"
                       "st.dataframe(pd.DataFrame({'a': range(250), 'b': ['x'] * 250}))\n", GRID),
 }
 DASHBOARD_PAGES = {"overview": ("", STATUS_MIX, "one-line app"),
                    "timeline": ("timeline", SVG_CHART, "one-line app"),  # SVG in Markdown, no chart library
-                   "completion": ("completion", PLOTLY, "one Plotly chart"),
-                   "owners": ("owners", PLOTLY, "one Plotly chart"),
+                   "completion": ("completion", SVG_CHART, "one-line app"),
+                   "owners": ("owners", SVG_CHART, "one-line app"),
                    "compare": ("compare", THEME_MATRIX, "one-line app"),
                    "explorer": ("explorer", GRID, "one data grid")}
 
@@ -328,6 +326,54 @@ def machine() -> dict:
             "platform": platform.platform()}
 
 
+def _public_table(results: dict) -> list[str]:
+    """The public edition's heaviest page at each publish scale."""
+    lines: list[str] = []
+    base = results["public"].get("seed") or next(iter(results["public"].values()))
+    lines += ["", f"## Public edition: the heaviest page in all (HTML, stylesheet, script; target at most "
+                  f"{TARGET_PUBLIC_PAGE_BYTES // 1000} kB at every scale; baseline: the seed's heaviest page)", "",
+              "| scale | pages | heaviest page | kB in all | vs seed | publish (s) |",
+              "| --- | ---: | --- | ---: | ---: | ---: |"]
+    for name, r in results["public"].items():
+        lines.append(f"| {name} | {r['pages']:,} | {r['heaviest_page']} | {r['heaviest_bytes'] / 1e3:.0f} | "
+                     f"**{r['heaviest_bytes'] / base['heaviest_bytes']:.2f}x** | {r['seconds']:.1f} |")
+    return lines
+
+
+def _import_table(results: dict) -> list[str]:
+    """The CSV import beside DuckDB's own read and insert."""
+    lines: list[str] = []
+    lines += ["", "## CSV import: validate and apply, next to DuckDB's read_csv + INSERT with no checks "
+                  f"(target within {TARGET_IMPORT_RATIO:g}x at 1M rows)", "",
+              "'of it, safekeeping': archiving the file and copying the whole store into backups/ after the "
+              "write (safekeeping.keep_file and copy_store), which the floor does not do; the ratio without it is "
+              "given beside, not as the target's figure.", "",
+              "| rows | file MB | ours (s) | of it, safekeeping (s) | DuckDB floor (s) | ratio | ratio without safekeeping "
+              "| rows/s | peak MB ours | peak MB floor |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in results["imports"]:
+        lines.append(f"| {r['rows']:,} | {r['file_mb']:.1f} | {r['ours_seconds']:.2f} | {r['safekeeping_seconds']:.2f} | "
+                     f"{r['floor_seconds']:.2f} | **{r['ratio']:.1f}x** | {r['ratio_without_safekeeping']:.1f}x | "
+                     f"{r['rows_per_second']:,.0f} | {r['ours_peak_mb']:.0f} | {r['floor_peak_mb']:.0f} |")
+    return lines
+
+
+def _browser_table(results: dict) -> list[str]:
+    """Page loads in headless Chromium beside the matching bare apps."""
+    lines: list[str] = []
+    b = results["browser"]
+    lines += ["", f"## Page load in headless Chromium, seed data (median of {results['browser_repeat']}, warm server, "
+                  f"interleaved; target within {TARGET_LOAD_RATIO:g}x of the matching bare app)", "",
+              "| page | seconds | bare app | its seconds | ratio |", "| --- | ---: | --- | ---: | ---: |"]
+    for page, (_, _, bare) in DASHBOARD_PAGES.items():
+        lines.append(f"| {page} | {b['seconds'][page]:.2f} | {bare} | {b['seconds'][bare]:.2f} | "
+                     f"**{b['ratios'][page]:.2f}x** |")
+    lines += ["", f"Public edition from disk: index {b['static_index_seconds']:.3f} s ({b['static_index_bytes'] / 1e3:.0f} kB), "
+                  f"an action page {b['static_action_seconds']:.3f} s ({b['static_action_bytes'] / 1e3:.0f} kB): "
+                  f"**{b['static_speedup']:.1f}x** faster than the dashboard's overview (target 5x)"]
+    return lines
+
+
 def table(results: dict) -> str:
     lines = [f"# Benchmarks, {results['when']}", "",
              f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, "
@@ -335,7 +381,7 @@ def table(results: dict) -> str:
     lines += [f"## Page queries (median of {results['repeat']} runs, ms; targets: at most {TARGET_PAGE_MS} ms at 20k "
               f"and 150 ms at 200k; the data load after an upload at most {TARGET_REFRESH_MS} ms at 200k)", "",
               "What each page computes the first time a view is asked for (page_data; later readers of the same "
-              "view get it from memory); in brackets, building its Plotly figure. 'data load' reads the whole "
+              "view get it from memory); in brackets, drawing its chart (SVG). 'data load' reads the whole "
               "store (at start), completion's pass over every event included (given apart); 'after an upload' brings the dataset up to date after a 100-row upload "
               "(history.refresh_dataset).", "",
               "| scale | actions | events | build (s) | data load | of it, completion's pass | after an upload | "
@@ -350,39 +396,9 @@ def table(results: dict) -> str:
     lines += ["", "Completion's first view after that upload (its kept pass over all events brought up to date "
                   "by the refresh): " + ", ".join(f"{name} {r['completion_after_upload_ms']:.0f} ms"
                                                   for name, r in results["scales"].items()) + "."]
-    if results.get("public"):
-        base = results["public"].get("seed") or next(iter(results["public"].values()))
-        lines += ["", f"## Public edition: the heaviest page in all (HTML, stylesheet, script; target at most "
-                      f"{TARGET_PUBLIC_PAGE_BYTES // 1000} kB at every scale; baseline: the seed's heaviest page)", "",
-                  "| scale | pages | heaviest page | kB in all | vs seed | publish (s) |",
-                  "| --- | ---: | --- | ---: | ---: | ---: |"]
-        for name, r in results["public"].items():
-            lines.append(f"| {name} | {r['pages']:,} | {r['heaviest_page']} | {r['heaviest_bytes'] / 1e3:.0f} | "
-                         f"**{r['heaviest_bytes'] / base['heaviest_bytes']:.2f}x** | {r['seconds']:.1f} |")
-    if results.get("imports"):
-        lines += ["", "## CSV import: validate and apply, next to DuckDB's read_csv + INSERT with no checks "
-                      f"(target within {TARGET_IMPORT_RATIO:g}x at 1M rows)", "",
-                  "'of it, safekeeping': archiving the file and copying the whole store into backups/ after the "
-                  "write (safekeeping.keep_file and copy_store), which the floor does not do; the ratio without it is "
-                  "given beside, not as the target's figure.", "",
-                  "| rows | file MB | ours (s) | of it, safekeeping (s) | DuckDB floor (s) | ratio | ratio without safekeeping "
-                  "| rows/s | peak MB ours | peak MB floor |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        for r in results["imports"]:
-            lines.append(f"| {r['rows']:,} | {r['file_mb']:.1f} | {r['ours_seconds']:.2f} | {r['safekeeping_seconds']:.2f} | "
-                         f"{r['floor_seconds']:.2f} | **{r['ratio']:.1f}x** | {r['ratio_without_safekeeping']:.1f}x | "
-                         f"{r['rows_per_second']:,.0f} | {r['ours_peak_mb']:.0f} | {r['floor_peak_mb']:.0f} |")
-    if results.get("browser"):
-        b = results["browser"]
-        lines += ["", f"## Page load in headless Chromium, seed data (median of {results['browser_repeat']}, warm server, "
-                      f"interleaved; target within {TARGET_LOAD_RATIO:g}x of the matching bare app)", "",
-                  "| page | seconds | bare app | its seconds | ratio |", "| --- | ---: | --- | ---: | ---: |"]
-        for page, (_, _, bare) in DASHBOARD_PAGES.items():
-            lines.append(f"| {page} | {b['seconds'][page]:.2f} | {bare} | {b['seconds'][bare]:.2f} | "
-                         f"**{b['ratios'][page]:.2f}x** |")
-        lines += ["", f"Public edition from disk: index {b['static_index_seconds']:.3f} s ({b['static_index_bytes'] / 1e3:.0f} kB), "
-                      f"an action page {b['static_action_seconds']:.3f} s ({b['static_action_bytes'] / 1e3:.0f} kB): "
-                      f"**{b['static_speedup']:.1f}x** faster than the dashboard's overview (target 5x)"]
+    for key, section in (("public", _public_table), ("imports", _import_table), ("browser", _browser_table)):
+        if results.get(key):
+            lines += section(results)
     if results.get("lighthouse"):
         from . import lighthouse
         lines += [lighthouse.table(results["lighthouse"])]
@@ -403,7 +419,7 @@ def arguments(argv=None) -> argparse.Namespace:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (bench/lighthouse.py)")
-    # More loads than queries: a bare app's load here is bimodal (the one Plotly chart's 1.7 or 2.1 s, as
+    # More loads than queries: a bare app's load here was bimodal (a Plotly chart's 1.7 or 2.1 s, as
     # Chromium's processes get the two cores), and a median of five could land on either mode.
     ap.add_argument("--browser-repeat", type=int, default=9, help="page loads of each app in Chromium")
     ap.add_argument("--memory-scales", default="seed,20k")

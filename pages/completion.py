@@ -13,17 +13,17 @@ with st.sidebar:
                             "the actions with a reported status by that day")
 
 web.claims_box(web.cached(page_data.claims, ds, f.plans))
-view = web.cached(page_data.completion, ds, f.plans, per, f.themes, measure)
+view = web.cached(page_data.completion, ds, f.plans, per, f.themes, measure, web.is_phone())
 if view["empty"]:
     web.empty(f"No plan had come out by {ds.as_of:%d %b %Y}: there is nothing to draw yet."
               if view["before"] else "No action matches these filters.")
     st.stop()
 if view["none_completed"]:
     web.empty("No action of these plans is recorded as Completed by this day: the solid lines stay at zero.")
-st.plotly_chart(view["figure"], key="completion_chart")
+web.svg_chart(view["svg"])  # SVG drawn on the server, not Plotly: see web.svg_chart
 st.caption("Solid: actions whose latest status by that day is Completed. Dashed: actions whose due date "
            "had passed by that day (with 'share of assessed': actions with a reported status by then, as a share "
-           "of all). Actions with no due date never enter the due line.")
+           "of all). Actions with no due date never enter the due line. " + view["sentence"])
 latest = view["latest"]
 web.table(view["latest_grid"], key="completion_table", column_config={
     **web.date_columns(latest, ["date"]),

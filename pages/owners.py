@@ -14,13 +14,14 @@ with st.sidebar:
                   help="department: a department's bodies counted together (NIST and CAISI under Commerce)")
 role = "lead" if role == "leads" else "any"
 
-view = web.cached(page_data.owners, ds, f, role, leads, by)
+view = web.cached(page_data.owners, ds, f, role, leads, by, web.is_phone())
 card = view["card"]
 st.caption(view["caption"])
 if card.empty:
     web.empty("No owner is named for these actions.")
     st.stop()
-st.plotly_chart(view["figure"], key="owner_chart")
+web.svg_chart(view["svg"])  # SVG drawn on the server, not Plotly: see web.svg_chart
+st.caption(view["sentence"])
 web.table(view["card_grid"], key="owner_table", column_config={
     "assessed": st.column_config.NumberColumn("status known", help="Actions with a reported status"),
     "overdue": st.column_config.NumberColumn("overdue", help="Reported open and past the due date"),

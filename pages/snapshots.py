@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from action_tracker import captions, charts, exports, page_data, queries, report, snapshots, web
+from action_tracker import captions, charts, exports, page_data, queries, report, snapshots, svg_charts, web
 from action_tracker.text import md
 
 web.ensure_entrypoint()
@@ -29,7 +29,7 @@ if sid:
         st.markdown(captions.coverage_line(total, ds))
         web.headline_metrics(total)
         web.claims_box(page_data.claims(ds, None))
-        st.plotly_chart(charts.status_mix(queries.status_mix(ds.state)), key="snap_mix")
+        st.markdown(charts.status_mix_markdown(queries.status_mix(ds.state), web.is_phone()))
         if snap.view.get("page") == "overview":  # what the overview showed, in its order
             st.header("Per plan")
             st.markdown(charts.plan_table_markdown(queries.summary(ds.state, ds.as_of)))
@@ -37,7 +37,8 @@ if sid:
             st.markdown(charts.markdown_table(queries.most_overdue(ds.state, 10), dates=("due_date",)))
         curve = queries.completion_over_time(ds)
         if not curve.empty:
-            st.plotly_chart(charts.completion(curve), key="snap_completion")
+            web.svg_chart(svg_charts.completion_lines_svg(curve, "count"))  # drawn on the server: no Plotly
+            st.caption(md(svg_charts.completion_lines_sentence(curve, "count")))
     web.table(ds.state[["action_id", "plan_id", "title", "lead_owner", "due_date", "status", "overdue",
                            "past_due_no_update", "status_date", "last_note", "last_source", "last_evidence_url"]],
                  key="snap_actions",

@@ -83,7 +83,7 @@ def test_benchmark_smoke_run(tmp_path):
     # The store is backed up after every import (safekeeping): timed apart, and a part of the whole.
     assert all(0 < r["safekeeping_seconds"] < r["ours_seconds"] for r in results["imports"])
     b = results["browser"]
-    assert set(b["seconds"]) == {"one-line app", "one Plotly chart", "one data grid", "overview",
+    assert set(b["seconds"]) == {"one-line app", "one data grid", "overview",
                                  "timeline", "completion", "owners", "compare", "explorer"}
     assert all(v > 0 for v in b["seconds"].values()) and all(v > 0 for v in b["ratios"].values())
     assert b["static_index_seconds"] > 0 and b["static_action_seconds"] > 0 and b["static_action_bytes"] > 1000

@@ -96,8 +96,9 @@ def test_every_page_opens(server, page, path, heading):
         page.locator(STATUS_MIX).first.wait_for(state="visible", timeout=30_000)
     if path == "timeline":
         page.locator("svg.svg-chart g.bar").first.wait_for(state="visible", timeout=30_000)
-    if path in ("completion", "owners"):
-        page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    if path in ("completion", "owners"):  # drawn on the server as SVG: no chart library is loaded
+        page.locator("svg.svg-chart").first.wait_for(state="visible", timeout=30_000)
+        assert page.locator(".js-plotly-plot").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
 
@@ -271,6 +272,11 @@ def test_the_share_box_is_drawn_when_opened_and_saves_a_snapshot(server, page):
     assert "snapshots?id=" in sidebar.locator('[data-testid="stCode"]').first.inner_text()
 
 
+# The texts of a chart drawn as SVG that reach past its edges (an inline SVG cuts them off there).
+OUTSIDE_THE_CHART = """svg => { const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter(t => { const r = t.getBoundingClientRect();
+        return r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+                           || r.bottom > box.bottom + 1); }).map(t => t.textContent); }"""
 ALL_PAGES = ["", "timeline", "completion", "owners", "compare", "explorer", "updates", "snapshots", "methodology"]
 
 
@@ -285,6 +291,10 @@ def test_every_page_at_desktop_and_phone_size(browser, server, width, height, mo
     for path in ALL_PAGES:
         open_url(page, f"{server}/{path}")
         assert page.locator('[data-testid="stException"]').count() == 0, path
+        if path in ("timeline", "completion", "owners"):  # every word of a chart inside its box
+            page.locator("svg.svg-chart").first.wait_for(state="visible", timeout=30_000)
+            outside = page.locator("svg.svg-chart").first.evaluate(OUTSIDE_THE_CHART)
+            assert outside == [], (path, outside[:5])
         if path == "timeline":
             plot = page.locator("svg.svg-chart").first
             plot.wait_for(state="visible", timeout=30_000)
@@ -306,4 +316,21 @@ def test_every_page_at_desktop_and_phone_size(browser, server, width, height, mo
             assert grid.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), grid.evaluate(
                 "e => [e.scrollWidth, e.clientWidth]")
         page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}-{width}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("mobile", [False, True])
+def test_the_longest_chart_labels_stay_inside_the_chart(browser, server, mobile):
+    """Per theme (the longest line names) with the longest values' wording, and owners by every body
+    they are named with: every label clipped to fit, at 1440 px and on a phone."""
+    context = browser.new_context(viewport={"width": 390 if mobile else 1440, "height": 900}, is_mobile=mobile,
+                                  user_agent="Mozilla/5.0 (Linux; Android 14) Mobile" if mobile else None)
+    page = context.new_page()
+    for path in ("completion?per=theme&measure=share+of+assessed", "completion?per=theme&measure=share",
+                 "owners?role=is+named+in"):
+        open_url(page, f"{server}/{path}")
+        chart = page.locator("svg.svg-chart").first
+        chart.wait_for(state="visible", timeout=30_000)
+        assert chart.locator("text.end, text.owner").count() > 5, path
+        assert chart.evaluate(OUTSIDE_THE_CHART) == [], path
     context.close()

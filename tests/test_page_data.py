@@ -222,34 +222,6 @@ def test_a_link_template_is_not_a_format_string():
     assert "(explorer?plan=US&q={)" in table
 
 
-@pytest.mark.parametrize("part", ["completion", "owners"])
-def test_a_chart_is_sent_as_streamlit_would_send_its_figure_and_converted_once(seed_ds, part, monkeypatch):
-    """page_data freezes each chart in plain JSON (charts.drawn_once): what st.plotly_chart makes of it
-    (its own two steps, called here) is what it made of the figure, and it converts nothing again."""
-    import plotly.graph_objects as go
-    import plotly.io as pio
-    from plotly.basedatatypes import BaseFigure
-    from plotly.tools import return_figure_from_figure_or_data
-
-    def as_streamlit_sends(fig):
-        return pio.to_json(return_figure_from_figure_or_data(fig, validate_figure=True), validate=False)
-
-    f = queries.Filters()
-    view = {"completion": lambda: page_data.completion(seed_ds, [], "plan", [], "count"),
-            "owners": lambda: page_data.owners(seed_ds, f, "lead", list(queries.LEAD_BASES)[2], "body")}[part]()
-    frozen = view["figure"]
-    assert isinstance(frozen, charts.DrawnOnce)
-    sent = as_streamlit_sends(frozen)
-    assert sent == as_streamlit_sends(go.Figure(frozen))  # the same figure, converted the usual way
-    assert len(sent) > 1000 and '"data"' in sent
-
-    def no_conversion(self):
-        raise AssertionError("the figure was converted again")
-    monkeypatch.setattr(BaseFigure, "to_dict", no_conversion)
-    monkeypatch.setattr(go.Figure, "to_dict", no_conversion)
-    assert as_streamlit_sends(frozen) == sent
-
-
 @pytest.mark.parametrize("part", ["owners", "completion", "explorer", "explorer on a phone"])
 def test_a_table_is_sent_as_streamlit_would_send_its_frame(seed_ds, part):
     """page_data gives each grid its Arrow table, made once: the bytes st.dataframe sends for it are

@@ -1,4 +1,4 @@
-"""The dashboard's Gantt chart as SVG (svg_charts.gantt_svg): what it draws, and that text from a
+"""The dashboard's charts as SVG (svg_charts: the Gantt, completion and owners charts): what they draw, and that text from a
 plan stays text inside Streamlit's Markdown, checked in a real browser."""
 
 from __future__ import annotations
@@ -104,6 +104,88 @@ def test_the_timeline_page_part_gives_the_chart_its_rows_as_a_linked_table(con):
     assert len(table) == 2 + part["shown"] == 2 + len(labels) and labels and all(i.startswith("UK-") for i in labels)
     assert f"(explorer?action={labels[0]}&as_of=2026-01-31)" in table[2]  # each row opens its action, same day
     assert part["sentence"].startswith(f"{part['shown']} actions drawn as bars")
+
+
+
+def curve() -> pd.DataFrame:
+    """Two lines' daily points: 'A' completes 1 then 3 of 4; 'B <x>' (a hostile name) never completes."""
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D")
+    a = pd.DataFrame({"plan": "A", "date": days, "actions": 4,
+                      "completed": [0] * 100 + [1] * 100 + [3] * 165, "due": [0] * 200 + [2] * 165,
+                      "assessed": [1] * 100 + [4] * 265})
+    b = pd.DataFrame({"plan": HOSTILE, "date": days, "actions": 10, "completed": 0, "due": [0] * 300 + [5] * 65,
+                      "assessed": [0] * 50 + [2] * 315})
+    out = pd.concat([a, b], ignore_index=True)
+    return out.assign(completed_share=out["completed"] / out["actions"],
+                      completed_share_assessed=(out["completed"] / out["assessed"]).fillna(0.0))
+
+
+def _points(polyline: ET.Element) -> list[tuple[float, float]]:
+    return [tuple(map(float, p.split(","))) for p in polyline.get("points").split()]
+
+
+@pytest.mark.parametrize("measure, ends", [
+    ("count", ["A: 3 completed, 2 due", "B: 0 completed, 5 due"]),
+    ("share", ["A: 75% completed, 50% due", "B: 0% completed, 50% due"]),
+    ("share of assessed", ["A: 75% of assessed completed, 100% known", "B: 0% of assessed completed, 20% known"]),
+])
+def test_the_completion_chart_names_each_line_with_its_last_values(measure, ends):
+    c = curve().replace({HOSTILE: "B"})
+    root = parse(svg_charts.completion_lines_svg(c, measure))
+    assert [t.text for t in of_class(root, "end")] == ends
+    series = of_class(root, "series")
+    assert len(series) == 2
+    done = _points(series[0].find(f"{SVG}polyline[@class='done']"))
+    assert len(done) == 2 * 4 - 1  # steps through the 3 values' first days and the last day, not 365 days
+    ys = [y for _, y in done]
+    assert ys == sorted(ys, reverse=True) and ys[0] > ys[-1]  # more completed is drawn higher
+    dash = series[0].find(f"{SVG}polyline[@class='other']").get("stroke-dasharray")
+    assert dash == ("2 3" if measure == "share of assessed" else "6 4")  # dotted: status known
+    assert root.find(f"{SVG}desc").text.endswith(f"On the last day: {ends[0]}; {ends[1]}.")
+
+
+def test_the_completion_chart_keeps_a_line_name_as_text_and_end_labels_apart():
+    svg = svg_charts.completion_lines_svg(curve(), "count")
+    for raw in ("<img", "](", "![", ":red[", "$x", "*bold*", "# heading"):
+        assert raw not in svg, raw
+    labels = of_class(parse(svg), "end")
+    assert labels[1].text == "[sign…: 0 completed, 5 due"  # the name, as written, clipped at a word
+    assert labels[1].find(f"{SVG}title").text == HOSTILE.replace("\n", " ")  # and whole in its tooltip
+    many = pd.concat([curve().replace({HOSTILE: f"P{i}"}).query("plan != 'A'") for i in range(12)])
+    ys = sorted(float(t.get("y")) for t in of_class(parse(svg_charts.completion_lines_svg(many, "count")), "end"))
+    assert len(ys) == 12 and min(b - a for a, b in zip(ys, ys[1:])) >= 15  # twelve equal lines, labels readable
+
+
+def test_the_owner_chart_draws_three_bars_an_owner_in_the_tables_order():
+    card = pd.DataFrame({"owner": ["Office A", HOSTILE, "Office C"], "assigned": [9, 5, 1], "assessed": [8, 5, 1],
+                         "Completed": [4, 0, 1], "In progress": [3, 2, 0], "overdue": [1, 3, 0]})
+    svg = svg_charts.owner_bars_svg(card, top=2)
+    assert "<img" not in svg and "](" not in svg
+    root = parse(svg)
+    assert [t.text for t in of_class(root, "owner")][0] == "Office A" and len(of_class(root, "owner")) == 2
+    bars = of_class(root, "bar")
+    assert [b.find(f"{SVG}title").text for b in bars[:3]] == [
+        "Office A: 4 completed", "Office A: 3 in progress", "Office A: 1 overdue"]
+    widths = [float(b.get("width")) for b in bars[:3]]
+    assert widths[0] > widths[1] > widths[2]  # 4 > 3 > 1, on one scale
+    assert [b.get("fill") for b in bars[:3]] == [COLORS["Completed"], COLORS["In progress"], COLORS["Overdue"]]
+    assert [t.text for t in of_class(root, "value")][:3] == ["4", "3", "1"]
+    assert of_class(root, "count")[0].text == "9 actions, status known for 8"  # zero bars are not zero actions
+    assert root.find(f"{SVG}desc").text.startswith("The 2 owners with the most actions (of 3)")
+
+
+
+def test_on_a_phone_the_completion_and_owner_charts_are_narrower_with_the_same_values():
+    c = curve().replace({HOSTILE: "B"})
+    root = parse(svg_charts.completion_lines_svg(c, "count", phone=True))
+    assert root.get("viewBox").split()[2] == str(svg_charts.PHONE_WIDTH)
+    assert [t.text for t in of_class(root, "end")] == ["A: 3 (2 due)", "B: 0 (5 due)"]
+    card = pd.DataFrame({"owner": ["Department of Homeland Security"], "assigned": [2], "assessed": [1],
+                         "Completed": [0], "In progress": [1], "overdue": [0]})
+    root = parse(svg_charts.owner_bars_svg(card, phone=True))
+    assert root.get("viewBox").split()[2] == str(svg_charts.PHONE_WIDTH)
+    assert [t.text for t in of_class(root, "owner")] == ["Department of…"]  # clipped to fit; whole in its tooltip
+    assert of_class(root, "owner")[0].find(f"{SVG}title").text == "Department of Homeland Security"
 
 
 SCRIPT = """
