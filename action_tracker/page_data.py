@@ -103,7 +103,19 @@ def completion(ds: Dataset, plans: list[str], per: str, themes: list[str], measu
     return {"empty": False, "none_completed": int(curve["completed"].max()) == 0,
             "svg": svg_charts.completion_lines_svg(curve, measure, per, phone),
             "sentence": md(svg_charts.completion_lines_sentence(curve, measure, per)),
-            "latest": latest, "latest_grid": for_the_grid(latest)}
+            "latest": latest, "latest_table": _latest_table(latest, per)}
+
+
+LATEST_COLUMNS = {"date": "on", "completed": "completed", "due": "due by then", "assessed": "status known",
+                  "actions": "actions", "completed_share": "completed, % of all",
+                  "completed_share_assessed": "completed, % of assessed"}
+
+
+def _latest_table(latest: pd.DataFrame, per: str) -> str:
+    """Each line's last values as a Markdown table (a handful of rows: no data grid, whose JavaScript
+    would weigh 1.7 MB on a phone for them)."""
+    shown = latest.rename(columns={"plan": per, **LATEST_COLUMNS})[[per, *LATEST_COLUMNS.values()]]
+    return charts.markdown_table(shown, dates=("on",), percent=("completed, % of all", "completed, % of assessed"))
 
 
 def owners(ds: Dataset, f: queries.Filters, role: str, leads: str, by: str, phone: bool = False) -> dict:

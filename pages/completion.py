@@ -24,10 +24,4 @@ web.svg_chart(view["svg"])  # SVG drawn on the server, not Plotly: see web.svg_c
 st.caption("Solid: actions whose latest status by that day is Completed. Dashed: actions whose due date "
            "had passed by that day (with 'share of assessed': actions with a reported status by then, as a share "
            "of all). Actions with no due date never enter the due line. " + view["sentence"])
-latest = view["latest"]
-web.table(view["latest_grid"], key="completion_table", column_config={
-    **web.date_columns(latest, ["date"]),
-    "assessed": st.column_config.NumberColumn("status known"),
-    "completed_share": st.column_config.NumberColumn("completed, % of all", format="percent"),
-    "completed_share_assessed": st.column_config.NumberColumn("completed, % of assessed", format="percent"),
-    "due": "due by then"})
+st.markdown(view["latest_table"])  # each line's last values: the chart's numbers as text

@@ -222,7 +222,7 @@ def test_a_link_template_is_not_a_format_string():
     assert "(explorer?plan=US&q={)" in table
 
 
-@pytest.mark.parametrize("part", ["owners", "completion", "explorer", "explorer on a phone"])
+@pytest.mark.parametrize("part", ["owners", "explorer", "explorer on a phone"])
 def test_a_table_is_sent_as_streamlit_would_send_its_frame(seed_ds, part):
     """page_data gives each grid its Arrow table, made once: the bytes st.dataframe sends for it are
     those it makes of the DataFrame on every run."""
@@ -233,9 +233,6 @@ def test_a_table_is_sent_as_streamlit_would_send_its_frame(seed_ds, part):
     if part == "owners":
         view = page_data.owners(seed_ds, f, "lead", list(queries.LEAD_BASES)[2], "body")
         frame, grid = view["card"], view["card_grid"]
-    elif part == "completion":
-        view = page_data.completion(seed_ds, [], "plan", [], "count")
-        frame, grid = view["latest"], view["latest_grid"]
     else:
         view = page_data.explorer(seed_ds, f)
         phone = part.endswith("phone")

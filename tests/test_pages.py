@@ -228,6 +228,8 @@ def test_completion_page_curve(small_db):
     at = open_page("pages/completion.py", plan="AA")
     ends = gantt_texts(svg_of(at), "end")  # each line named at its end, with its last values
     assert len(ends) == 1 and ends[0].startswith(f"AA: {EXPECTED['AA']['Completed']} completed, ")
+    table = next(m.value for m in at.markdown if m.value.startswith("| plan | on | completed |")).splitlines()
+    assert len(table) == 3 and table[2].split(" | ")[2] == str(EXPECTED["AA"]["Completed"])  # the numbers as text
     at.radio(key="measure").set_value("share").run()
     assert gantt_texts(svg_of(at), "end")[0].startswith(f"AA: {1 / 6:.0%} completed, ")
     at.radio(key="measure").set_value("share of assessed").run()
@@ -572,7 +574,7 @@ def test_every_page_shows_an_unknown_value_as_a_dash(seed_db, page):
     con.close()
     at = open_page(page, **({"action": unknown} if page == "pages/explorer.py" else {}))
     grids = at.dataframe
-    if page in ("pages/explorer.py", "pages/owners.py", "pages/completion.py"):
+    if page in ("pages/explorer.py", "pages/owners.py"):
         assert grids, "this page draws a table"
     assert [g.proto.placeholder for g in grids] == ["—"] * len(grids)
     text = page_text(at) + " ".join(f"{k} {v}" for k, v in metrics(at).items())
