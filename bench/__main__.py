@@ -207,7 +207,7 @@ BARE_APPS = {
 DASHBOARD_PAGES = {"overview": ("", STATUS_MIX, "one-line app"),
                    "timeline": ("timeline", SVG_CHART, "one-line app"),  # SVG in Markdown, no chart library
                    "completion": ("completion", SVG_CHART, "one-line app"),
-                   "owners": ("owners", SVG_CHART, "one-line app"),
+                   "owners": ("owners", GRID, "one data grid"),  # its scorecard is a grid, under an SVG chart
                    "compare": ("compare", THEME_MATRIX, "one-line app"),
                    "explorer": ("explorer", GRID, "one data grid")}
 
@@ -423,7 +423,7 @@ def arguments(argv=None) -> argparse.Namespace:
     # Chromium's processes get the two cores), and a median of five could land on either mode.
     ap.add_argument("--browser-repeat", type=int, default=9, help="page loads of each app in Chromium")
     ap.add_argument("--memory-scales", default="seed,20k")
-    ap.add_argument("--publish-scales", default="seed,20k", help="scales whose public edition is weighed")
+    ap.add_argument("--publish-scales", default="seed,20k", help="scales (of --scales) whose public edition is weighed")
     ap.add_argument("--load-readers", default="1,10,20", help="simulated readers at once (bench/load.py)")
     ap.add_argument("--load-views", type=int, default=12, help="pages each simulated reader opens")
     ap.add_argument("--load-many", type=int, default=40, help="readers connected at once for memory per reader")
