@@ -28,7 +28,7 @@ from .history import action_state, add_event_sources, event_of_file, latest_even
 from .statuses import BASIS, CONFIDENCE, STATUSES, normalise
 from .text import first_unstorable, safe_url
 
-STATES = ("pending", "accepted", "rejected", "duplicate")
+STATES = ("pending", "accepted", "rejected", "duplicate", "withdrawn")  # withdrawn: by its proposer, unreviewed
 # The longest value each free-text field may hold (a public form's fields are cut here, never stored longer).
 LIMITS = {"action_id": 40, "status": 40, "source": 300, "evidence_url": 2000, "quote": 2000, "note": 1000,
           "proposed_by": 120, "origin_ref": 300, "match_reasons": 600, "reason": 500}
@@ -401,6 +401,29 @@ def review(con, decisions: list[Decision], cred: auth.Credentials | None, *, sec
             mark_all(con, None, 0)
     return (f"{len(accepts)} accepted, {len(others)} rejected or marked duplicate; "
             + (result.message if result.upload_id else "the accepted evidence matched the record already"))
+
+
+def withdraw(con, origin: str, cred: auth.Credentials | None, *, secrets=None, now: datetime | None = None) -> str:
+    """Whoever sent a batch (a contributor's upload, `origin` "upload:<file>") takes back what of it
+    still waits: those proposals are marked withdrawn, by them, at once and all together. Nothing is
+    deleted, nothing reviewed is touched, and no one may withdraw what another person sent."""
+    who = auth.authorize(cred, secrets).name
+    ids = batch_ids(con, origin, who)
+    if not ids:
+        raise ProposalRefused(f"nothing that {who} sent from {origin} waits for review: nothing was withdrawn")
+    now = now or datetime.now().replace(microsecond=0)
+    with transaction(con):
+        con.execute("""UPDATE proposals SET review_state = 'withdrawn', review_reason = 'withdrawn by its proposer',
+                              reviewed_by = ?, reviewed_at = ?
+                       WHERE proposal_id IN (SELECT unnest(?)) AND review_state = 'pending' AND proposed_by = ?""",
+                    [who, now, ids, who])
+    return f"{len(ids)} proposals from {origin.removeprefix('upload:')} withdrawn; they will not be reviewed"
+
+
+def mine(con, who: str) -> pd.DataFrame:
+    """The batches this person sent that still wait (batches), newest first."""
+    b = batches(con)
+    return b[b["proposed_by"] == who].reset_index(drop=True)
 
 
 def batches(con) -> pd.DataFrame:

@@ -23,14 +23,29 @@ if cred is None:
 editor = auth.authorize(cred, secrets)
 if not editor.reviews:
     st.info("Only reviewers approve or reject. What you sent waits here until one does:", icon="📝")
+    withdrawn = st.session_state.pop("withdraw_message", None)
+    if withdrawn:
+        st.success(md(withdrawn), icon="↩️")
     mine = page_data.review_table(proposals.queue(cur))
     mine = mine[mine["proposed_by"] == editor.name]
     web.table(mine, key="my_pending") if len(mine) else web.empty("Nothing of yours waits for review.")
+    sent = proposals.mine(cur, editor.name)
+    if len(sent):  # a mistaken upload is taken back whole, before anyone reviews it
+        c1, c2 = st.columns([2, 1])
+        origin = c1.selectbox("Withdraw what you sent", list(sent["origin"]), index=None, key="withdraw_origin",
+                              format_func=lambda o: o.removeprefix("upload:"), placeholder="Pick an upload")
+        if c2.button("Withdraw it", disabled=origin is None, key="withdraw"):
+            try:
+                st.session_state["withdraw_message"] = proposals.withdraw(cur, origin, cred, secrets=secrets)
+            except (auth.PermissionDenied, InputError) as e:
+                st.error(f"Nothing was withdrawn: {md(str(e))}")
+            else:
+                st.rerun()  # drawn again without what was withdrawn
     st.stop()
 
 counts = proposals.counts(cur)
 st.caption(f"{counts['pending']} pending · {counts['accepted']} accepted · {counts['rejected']} rejected · "
-           f"{counts['duplicate']} duplicates. Nothing here counts until it is accepted; accepting records an "
+           f"{counts['duplicate']} duplicates · {counts['withdrawn']} withdrawn by their proposers. Nothing here counts until it is accepted; accepting records an "
            "upload through the import path (revertible on the Updates page), naming who proposed and who accepted.")
 
 done = st.session_state.pop("review_message", None)

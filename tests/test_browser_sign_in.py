@@ -113,15 +113,26 @@ def test_outsider_contributor_and_reviewer_through_the_identity_provider(store, 
         page.get_by_role("button", name="Send for review").click()
         expect(page.get_by_text("not counted until approved")).to_be_visible(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "contributor-sent-for-review.png"), full_page=True)
-        # ... and the contributor cannot approve it.
+        upload(page, tmp_path, "mistake.csv", IN_SCOPE.replace(b"2026-11-03", b"2026-11-04").replace(
+            b"ai-safety-institute", b"ai-security-institute"))
+        expect(page.get_by_role("button", name="Send for review")).to_be_enabled()
+        page.get_by_role("button", name="Send for review").click()
+        expect(page.get_by_text("1 changes from mistake.csv wait for a reviewer")).to_be_visible(timeout=30_000)
+        # ... the contributor cannot approve it, and takes back the file sent by mistake.
         open_url(page, f"{base}/review")
         expect(page.get_by_text("Only reviewers approve or reject")).to_be_visible()
         expect(page.get_by_role("button", name="Approve all")).to_have_count(0)
+        page.get_by_label("Withdraw what you sent").click()
+        page.get_by_role("option", name="mistake.csv").click()
+        page.get_by_role("button", name="Withdraw it").click()
+        expect(page.get_by_text("1 proposals from mistake.csv withdrawn")).to_be_visible(timeout=30_000)
         browser.close()
     con = connect(store, read_only=True)
     assert con.execute("SELECT count(*) FROM status_events").fetchone()[0] == events_before  # not counted yet
     assert proposals.batch_ids(con, "upload:dsit.csv", CONTRIBUTOR) and not proposals.batch_ids(
         con, "upload:other-department.csv", CONTRIBUTOR)
+    assert con.execute("SELECT review_state, reviewed_by FROM proposals WHERE origin = 'upload:mistake.csv'"
+                       ).fetchall() == [("withdrawn", CONTRIBUTOR)]
     con.close()
 
     with serve_with_provider(store, provider) as base, sync_playwright() as p:

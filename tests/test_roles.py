@@ -132,6 +132,24 @@ def test_a_contributors_update_counts_only_once_a_reviewer_approves_it(con, rost
     assert sum("analyst@dsit.example.gov.uk" in r and "Lead@Unit.example.org" in r for r in rows) == 1
 
 
+def test_a_contributor_withdraws_their_own_batch_and_no_one_elses(con, roster):
+    proposals.submit(con, preview_of(con, ROW.format(a=IN_SCOPE)), CONTRIBUTOR)
+    origin, before = "upload:dsit-december.csv", table_counts(con)
+    with pytest.raises(ProposalRefused, match="nothing that Lead@Unit.example.org sent"):
+        proposals.withdraw(con, origin, REVIEWER)  # a reviewer rejects; only its sender withdraws
+    with pytest.raises(auth.PermissionDenied, match="not on the tracker's roster"):
+        proposals.withdraw(con, origin, OUTSIDER)
+    assert table_counts(con) == before and proposals.counts(con)["pending"] == 1
+    assert list(proposals.mine(con, "analyst@dsit.example.gov.uk")["origin"]) == [origin]
+    assert proposals.withdraw(con, origin, CONTRIBUTOR).startswith("1 proposals from dsit-december.csv withdrawn")
+    row = con.execute("SELECT review_state, reviewed_by, review_reason FROM proposals").fetchone()
+    assert row == ("withdrawn", "analyst@dsit.example.gov.uk", "withdrawn by its proposer")  # kept, not deleted
+    assert proposals.counts(con)["pending"] == 0 and proposals.mine(con, "analyst@dsit.example.gov.uk").empty
+    assert table_counts(con)["status_events"] == before["status_events"]
+    with pytest.raises(ProposalRefused, match="nothing was withdrawn"):
+        proposals.withdraw(con, origin, CONTRIBUTOR)  # once only
+
+
 def test_a_rejected_batch_never_counts(con, roster):
     events = table_counts(con)["status_events"]
     proposals.submit(con, preview_of(con, ROW.format(a=IN_SCOPE)), CONTRIBUTOR)
