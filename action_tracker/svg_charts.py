@@ -307,7 +307,9 @@ def _completion_values(g: pd.DataFrame, measure: str) -> tuple[pd.Series, pd.Ser
 def _completion_label(name: str, measure: str, done: float, other: float, short: bool = False,
                       room: int | None = None) -> str:
     """A line's name and last values; with `room` (characters) the name is clipped to fit beside them."""
-    if short:  # a phone's: the same values, fewer words
+    if pd.isna(done):  # a share of the assessed when none is: no figure
+        rest = "no status known" if short else "no status known yet"
+    elif short:  # a phone's: the same values, fewer words
         rest = (f"{int(done)} ({int(other)} due)" if measure == "count"
                 else f"{done:.0%} ({other:.0%} {'due' if measure == 'share' else 'known'})")
     elif measure == "count":
@@ -336,7 +338,12 @@ def _spread(wants: list[float], gap: float, lo: float, hi: float) -> list[float]
 
 
 def _step_points(days: pd.Series, values: pd.Series, x, y) -> str:
-    """A step line through the days on which the value changes (and the last day): across, then up."""
+    """A step line through the days on which the value changes (and the last day): across, then up.
+    Days with no value (a share of assessed before any status is known) are left out: no line there."""
+    known = values.notna().to_numpy()
+    days, values = days[known], values[known]
+    if values.empty:
+        return ""
     keep = values.ne(values.shift()).to_numpy(copy=True)
     keep[-1] = True
     pts, prev = [], None
@@ -406,7 +413,7 @@ def completion_lines_svg(curve: pd.DataFrame, measure: str = "count", per: str =
                     f"points='{_step_points(g['date'], done, x, y)}'/><polyline class='other' fill='none' "
                     f"stroke='{colour}' stroke-width='1.5' stroke-dasharray='{dash}' "
                     f"points='{_step_points(g['date'], other, x, y)}'/></g>")
-        ends.append(y(done.iloc[-1]))
+        ends.append(y(0 if pd.isna(done.iloc[-1]) else done.iloc[-1]))
         room = (right - 18) // 7  # characters of 12-unit text beside the plot
         labels.append((colour, _completion_label(str(name), measure, done.iloc[-1], other.iloc[-1], phone, room),
                        str(name)))

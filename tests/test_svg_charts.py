@@ -117,7 +117,7 @@ def curve() -> pd.DataFrame:
                       "assessed": [0] * 50 + [2] * 315})
     out = pd.concat([a, b], ignore_index=True)
     return out.assign(completed_share=out["completed"] / out["actions"],
-                      completed_share_assessed=(out["completed"] / out["assessed"]).fillna(0.0))
+                      completed_share_assessed=(out["completed"] / out["assessed"]).where(out["assessed"] > 0))
 
 
 def _points(polyline: ET.Element) -> list[tuple[float, float]]:
@@ -142,6 +142,19 @@ def test_the_completion_chart_names_each_line_with_its_last_values(measure, ends
     dash = series[0].find(f"{SVG}polyline[@class='other']").get("stroke-dasharray")
     assert dash == ("2 3" if measure == "share of assessed" else "6 4")  # dotted: status known
     assert root.find(f"{SVG}desc").text.endswith(f"On the last day: {ends[0]}; {ends[1]}.")
+
+
+def test_a_share_of_the_assessed_is_drawn_only_from_the_first_day_a_status_is_known():
+    c = curve().replace({HOSTILE: "B"})  # B: nothing assessed for its first 50 days (no share, not 0%)
+    svg = svg_charts.completion_lines_svg(c, "share of assessed")
+    assert "nan" not in svg.lower()
+    b_done = _points(of_class(parse(svg), "series")[1].find(f"{SVG}polyline[@class='done']"))
+    a_done = _points(of_class(parse(svg), "series")[0].find(f"{SVG}polyline[@class='done']"))
+    assert b_done[0][0] > a_done[0][0]  # B's line starts later, on day 51
+    never = c.assign(assessed=0, completed_share_assessed=float("nan"))
+    root = parse(svg_charts.completion_lines_svg(never, "share of assessed"))
+    assert [t.text for t in of_class(root, "end")] == ["A: no status known yet", "B: no status known yet"]
+    assert "nan" not in ET.tostring(root, encoding="unicode").lower()
 
 
 def test_the_completion_chart_keeps_a_line_name_as_text_and_end_labels_apart():
