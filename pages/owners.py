@@ -22,19 +22,25 @@ if card.empty:
     st.stop()
 web.svg_chart(view["svg"])  # SVG drawn on the server, not Plotly: see web.svg_chart
 st.caption(view["sentence"])
-web.table(view["card_grid"], key="owner_table", column_config={
-    "assessed": st.column_config.NumberColumn("status known", help="Actions with a reported status"),
-    "overdue": st.column_config.NumberColumn("overdue", help="Reported open and past the due date"),
-    "past_due_no_update": st.column_config.NumberColumn("past due, no update"),
-    "completed_share": st.column_config.ProgressColumn("completed, % of all", format="percent", min_value=0,
-                                                       max_value=1),
-    "completed_share_assessed": st.column_config.ProgressColumn("completed, % of assessed", format="percent",
-                                                                min_value=0, max_value=1)})
+phone = web.is_phone()
+if phone:  # five columns as text: no data grid to download on a phone
+    st.markdown(view["card_table"])
+else:
+    web.table(view["card_grid"], key="owner_table", column_config={
+        "assessed": st.column_config.NumberColumn("status known", help="Actions with a reported status"),
+        "overdue": st.column_config.NumberColumn("overdue", help="Reported open and past the due date"),
+        "past_due_no_update": st.column_config.NumberColumn("past due, no update"),
+        "completed_share": st.column_config.ProgressColumn("completed, % of all", format="percent", min_value=0,
+                                                           max_value=1),
+        "completed_share_assessed": st.column_config.ProgressColumn("completed, % of assessed", format="percent",
+                                                                    min_value=0, max_value=1)})
 
 st.header("An owner's actions")
 owner = st.selectbox("Owner", list(card["owner"]), index=None, key="owner", bind="query-params",
                      placeholder="Pick an owner")
-if owner:
+if owner and phone:
+    st.markdown(web.cached(page_data.owner_actions_table, ds, f, owner, role, leads, by, web.keep_params()))
+elif owner:
     web.table(web.cached(page_data.owner_actions, ds, f, owner, role, leads, by),
                  key="owner_actions", column_config={
                      "due_date": "due", "status_date": "last assessed", "lead_owner": "lead (body)",

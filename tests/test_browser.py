@@ -310,6 +310,11 @@ def test_every_page_at_desktop_and_phone_size(browser, server, width, height, mo
             mix.wait_for()
             assert mix.evaluate("e => e.parentElement.scrollWidth <= e.parentElement.clientWidth + 1"), mix.evaluate(
                 "e => [e.parentElement.scrollWidth, e.parentElement.clientWidth]")
+        if path == "owners":  # a phone gets the scorecard as text, a desktop its sortable grid
+            text_table = page.locator('[data-testid="stMarkdownContainer"] table').filter(has_text="status known")
+            (text_table if mobile else page.locator('[data-testid="stDataFrame"]')).first.wait_for()
+            assert page.locator('[data-testid="stDataFrame"]').count() == (0 if mobile else 1)
+            assert text_table.count() == (1 if mobile else 0)
         if path == "explorer":  # no sideways scroll: every column on screen, at 1440 px and on a phone
             grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
             grid.wait_for()

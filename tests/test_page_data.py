@@ -222,6 +222,22 @@ def test_a_link_template_is_not_a_format_string():
     assert "(explorer?plan=US&q={)" in table
 
 
+def test_on_a_phone_the_owners_scorecard_is_text_and_an_owners_actions_open(seed_ds):
+    f, leads = queries.Filters(), list(queries.LEAD_BASES)[2]
+    desk, phone = (page_data.owners(seed_ds, f, "lead", leads, "body", phone=p) for p in (False, True))
+    assert phone["card_grid"] is None and desk["card_table"] is None  # no grid to send to a phone
+    lines = phone["card_table"].splitlines()
+    assert lines[0] == "| owner | actions | status known | completed | overdue |"
+    assert len(lines) == 2 + len(desk["card"])  # every owner of the desktop's grid
+    top = desk["card"].iloc[0]
+    cells = [c.strip() for c in lines[2].strip("| ").split("|")]
+    assert cells[1:5] == [str(int(top[c])) for c in ("assigned", "assessed", "Completed", "overdue")]
+    mine = page_data.owner_actions_table(seed_ds, f, top["owner"], "lead", leads, "body", "as_of=2026-06-01")
+    ids = page_data.owner_actions(seed_ds, f, top["owner"], "lead", leads, "body")["action_id"]
+    assert f"(explorer?action={ids[0]}&as_of=2026-06-01)" in mine.splitlines()[2]  # opens it, on the same day
+    assert len(mine.splitlines()) == 2 + len(ids)
+
+
 @pytest.mark.parametrize("part", ["owners", "explorer", "explorer on a phone"])
 def test_a_table_is_sent_as_streamlit_would_send_its_frame(seed_ds, part):
     """page_data gives each grid its Arrow table, made once: the bytes st.dataframe sends for it are
