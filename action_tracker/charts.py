@@ -406,15 +406,3 @@ def _completion_of_assessed(curve: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title="share", rangemode="tozero", tickformat=".0%", gridcolor="#eee")
     fig.update_xaxes(title=None, gridcolor="#eee")
     return _layout(fig, height=420)
-
-
-def owner_bars(card: pd.DataFrame, top: int = 25) -> go.Figure:
-    """The owners with the most actions: completed, in progress, overdue."""
-    top_rows = card.head(top).assign(owner=lambda d: d["owner"].map(_esc))  # in the table's order
-    long = top_rows.melt(id_vars="owner", value_vars=["Completed", "In progress", "overdue"],
-                         var_name="measure", value_name="actions")
-    long["measure"] = long["measure"].replace({"overdue": OVERDUE})
-    fig = px.bar(long, y="owner", x="actions", color="measure", orientation="h", barmode="group",
-                 color_discrete_map=COLORS, category_orders={"owner": list(top_rows["owner"])},
-                 labels={"owner": ""})
-    return _layout(fig, height=120 + 28 * len(top_rows))
