@@ -86,17 +86,9 @@ def completion_svg(curve: pd.DataFrame, chart_id: str = "completion") -> str:
         placed.append(want)
         label_at[col] = want
     for col, colour, dash, w in lines:
-        values = c[["date", col]]
-        keep = values[col].ne(values[col].shift()) | (values.index == values.index[-1])
-        pts, prev = [], None
-        for d, v in values[keep].itertuples(index=False):
-            if prev is not None:
-                pts.append(f"{x(d):.1f},{y(prev):.1f}")  # a step: across, then up
-            pts.append(f"{x(d):.1f},{y(v):.1f}")
-            prev = v
         body.append(f"<polyline fill='none' stroke='{colour}' stroke-width='{w}' stroke-dasharray='{dash}' "
-                    f"points='{' '.join(pts)}'/>")
-        last = int(values[col].iloc[-1])
+                    f"points='{_step_points(c['date'], c[col], x, y)}'/>")
+        last = int(c[col].iloc[-1])
         body.append(f"<text x='{WIDTH - right + 6}' y='{label_at[col] + 4:.1f}' fill='{_AXIS_TEXT}' {_FONT}>"
                     f"{last} {names[col]}</text>")
     return _svg(chart_id, height, "Completion over time", completion_sentence(curve), body)
