@@ -14,7 +14,8 @@ with st.sidebar:
                   help="department: a department's bodies counted together (NIST and CAISI under Commerce)")
 role = "lead" if role == "leads" else "any"
 
-view = web.cached(page_data.owners, ds, f, role, leads, by, web.is_phone())
+phone = web.is_phone()  # a phone gets the scorecard as text, with no data grid
+view = web.cached(page_data.owners, ds, f, role, leads, by, phone)
 card = view["card"]
 st.caption(view["caption"])
 if card.empty:
@@ -22,7 +23,6 @@ if card.empty:
     st.stop()
 web.svg_chart(view["svg"])  # SVG drawn on the server, not Plotly: see web.svg_chart
 st.caption(view["sentence"])
-phone = web.is_phone()
 if phone:  # five columns as text: no data grid to download on a phone
     st.markdown(view["card_table"])
 else:
